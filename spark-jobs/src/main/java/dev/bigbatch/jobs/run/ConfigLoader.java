@@ -1,0 +1,62 @@
+package dev.bigbatch.jobs.run;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import dev.bigbatch.optimizer.config.ConfigError;
+
+import java.io.File;
+import java.util.List;
+
+/**
+ * Loads an experiment config: a HOCON file (optional) with {@code --set key=value} overrides on top. A value that
+ * parses as HOCON (number, boolean, list, quoted string) is taken as such, anything else as a plain string, so
+ * {@code --set spark.master=local[4]} works without quoting.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    public static Config load(String file, List<String> sets) {
+        Config c = ConfigFactory.empty();
+        if (file != null) {
+            File f = new File(file);
+            if (!f.isFile()) {
+                throw new ConfigError("--config", "no such file: " + file);
+            }
+            try {
+                c = ConfigFactory.parseFile(f);
+            } catch (ConfigException e) {
+                throw new ConfigError("--config", file + " is not valid HOCON: " + e.getMessage());
+            }
+        }
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigError("--set", "expected key=value, found '" + s + "'");
+            }
+            String key = s.substring(0, eq).trim();
+            String value = s.substring(eq + 1).trim();
+            try {
+                c = c.withValue(key, parseValue(value));
+            } catch (ConfigException.BadPath e) {
+                throw new ConfigError("--set", "'" + key + "' is not a valid key");
+            }
+        }
+        try {
+            return c.resolve();
+        } catch (ConfigException e) {
+            throw new ConfigError("--config", "cannot resolve config: " + e.getMessage());
+        }
+    }
+
+    private static ConfigValue parseValue(String value) {
+        try {
+            return ConfigFactory.parseString("v = " + value).getValue("v");
+        } catch (ConfigException e) {
+            return ConfigValueFactory.fromAnyRef(value);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.bigbatch.jobs.run;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.bigbatch.model.ModelChoice;
+import dev.bigbatch.optimizer.OptimizerConfig;
+import dev.bigbatch.optimizer.Optimizers;
+import dev.bigbatch.optimizer.config.ConfigReader;
+
+/**
+ * A whole experiment config, validated before any Spark work: every section is read by its record, unknown keys are
+ * rejected by name, and {@link #resolved()} is what gets written to the run directory.
+ *
+ * @param data      {@code data} section
+ * @param model     {@code model} section
+ * @param train     {@code train} section
+ * @param optimizer {@code optimizer} section
+ * @param spark     {@code spark} section
+ * @param resolved  the merged config (file + --set overrides)
+ */
+public record RunConfig(DataSettings data, ModelChoice model, TrainSettings train, OptimizerConfig optimizer,
+                        SparkSettings spark, Config resolved) {
+
+    public static RunConfig from(Config root) {
+        ConfigReader r = new ConfigReader(root, "");
+        DataSettings data = DataSettings.read(r.child("data"));
+        ModelChoice model = ModelChoice.read(r.child("model"));
+        TrainSettings train = TrainSettings.read(r.child("train"));
+        OptimizerConfig optimizer = Optimizers.read(r.child("optimizer"));
+        SparkSettings spark = SparkSettings.read(r.child("spark"));
+        r.finish();
+        return new RunConfig(data, model, train, optimizer, spark, root);
+    }
+
+    /** HOCON text of the resolved config, comments stripped, keys sorted. */
+    public String render() {
+        return resolved.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
+                .setJson(false).setFormatted(true));
+    }
+}

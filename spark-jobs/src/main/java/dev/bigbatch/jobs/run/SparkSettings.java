@@ -1,0 +1,18 @@
+package dev.bigbatch.jobs.run;
+
+import dev.bigbatch.optimizer.config.ConfigReader;
+
+/**
+ * The {@code spark} section: used only for what {@code spark-submit} did not already set.
+ *
+ * @param master master URL when none is given by spark-submit (local runs)
+ */
+public record SparkSettings(String master) {
+    public static final String DEFAULT_MASTER = "local[2]";
+
+    public static SparkSettings read(ConfigReader r) {
+        String master = r.string("master", DEFAULT_MASTER);
+        r.finish();
+        return new SparkSettings(master);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.bigbatch.jobs.sampling;
+
+import dev.bigbatch.optimizer.config.ConfigError;
+
+import java.util.SplittableRandom;
+
+/**
+ * Which examples form each step: a function of (seed, epoch, step) only, independent of partitions and executors.
+ *
+ * <p>Each epoch visits the training split in a fresh random order (a Fisher–Yates permutation seeded by
+ * (seed, epoch)); step s of the run is step {@code s mod S} of epoch {@code s / S}, with S = ⌊N / B⌋ steps per epoch
+ * (the last N mod B examples of each permutation are left for that epoch, as with {@code drop_last}). The step's B
+ * examples are cut, in permutation order, into B / g ghost batches of g: ghost batch j of a step is always the same
+ * examples, whatever the partitioning, and is the unit of batch-normalization statistics.
+ */
+public final class GlobalBatchSampler {
+    private final long datasetSize;
+    private final int globalBatch;
+    private final int ghostSize;
+    private final long seed;
+    private final long stepsPerEpoch;
+    private int cachedEpoch = -1;
+    private int[] cachedPermutation;
+
+    public GlobalBatchSampler(long datasetSize, int globalBatch, int ghostSize, long seed) {
+        if (globalBatch % ghostSize != 0) {
+            throw new ConfigError("train.global-batch-size", "must be a multiple of train.ghost-batch-size ("
+                    + ghostSize + "), found " + globalBatch);
+        }
+        if (datasetSize < globalBatch) {
+            throw new ConfigError("train.global-batch-size", globalBatch + " is larger than the training split ("
+                    + datasetSize + " examples)");
+        }
+        if (datasetSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("training splits over 2^31 examples are not supported");
+        }
+        this.datasetSize = datasetSize;
+        this.globalBatch = globalBatch;
+        this.ghostSize = ghostSize;
+        this.seed = seed;
+        this.stepsPerEpoch = datasetSize / globalBatch;
+    }
+
+    public long stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    public int ghostBatchesPerStep() {
+        return globalBatch / ghostSize;
+    }
+
+    public int ghostSize() {
+        return ghostSize;
+    }
+
+    public int epochOf(long step) {
+        return Math.toIntExact(step / stepsPerEpoch);
+    }
+
+    /** The example ids of {@code step}, ghost batch after ghost batch (ghost j = positions [j·g, (j+1)·g)). */
+    public long[] exampleIds(long step) {
+        int epoch = epochOf(step);
+        int[] perm = permutation(epoch);
+        int start = Math.toIntExact((step % stepsPerEpoch) * globalBatch);
+        long[] ids = new long[globalBatch];
+        for (int i = 0; i < globalBatch; i++) {
+            ids[i] = perm[start + i];
+        }
+        return ids;
+    }
+
+    /** Fisher–Yates (Durstenfeld) over 0..N-1, seeded by (seed, epoch). */
+    synchronized int[] permutation(int epoch) {
+        if (epoch != cachedEpoch) {
+            int n = (int) datasetSize;
+            int[] p = new int[n];
+            for (int i = 0; i < n; i++) {
+                p[i] = i;
+            }
+            SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.PERMUTATION, epoch));
+            for (int i = n - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = p[i];
+                p[i] = p[j];
+                p[j] = t;
+            }
+            cachedPermutation = p;
+            cachedEpoch = epoch;
+        }
+        return cachedPermutation;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.bigbatch.jobs.train;
+
+import dev.bigbatch.optimizer.ParameterLayout;
+import dev.bigbatch.optimizer.stats.ShardContext;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.List;
+
+/**
+ * The {@link ShardContext} an optimizer's {@code ShardStatistic} sees: the executor's replica at this step's
+ * parameters and one ghost batch. Statistics are evaluated per ghost batch so that their sums, like the gradient's,
+ * follow the ghost-batch tree and do not depend on partitioning.
+ */
+final class ExecutorShardContext implements ShardContext {
+    private final Replica replica;
+    private final GhostBatch ghost;
+    private final long step;
+    private final long seed;
+
+    ExecutorShardContext(Replica replica, GhostBatch ghost, long step, long seed) {
+        this.replica = replica;
+        this.ghost = ghost;
+        this.step = step;
+        this.seed = seed;
+    }
+
+    @Override
+    public Model network() {
+        return replica.network();
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return replica.layout();
+    }
+
+    @Override
+    public List<DataSet> ghostBatches() {
+        return List.of(ghost.data());
+    }
+
+    @Override
+    public List<long[]> exampleIds() {
+        return List.<long[]>of(ghost.ids());
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public GradientResult gradient(DataSet batch) {
+        Replica.GradientPass p = replica.gradient(batch.getFeatures(), batch.getLabels());
+        return new GradientResult(p.gradientSum(), p.lossSum(), p.output());
+    }
+}

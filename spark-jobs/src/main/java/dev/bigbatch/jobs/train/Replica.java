@@ -1,0 +1,94 @@
+package dev.bigbatch.jobs.train;
+
+import dev.bigbatch.model.ModelFactory;
+import dev.bigbatch.model.ModelSpec;
+import dev.bigbatch.optimizer.ParameterLayout;
+import dev.bigbatch.optimizer.ParameterRole;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An executor's copy of the network, kept across steps (only parameters are reloaded) and used by one task at a
+ * time. Computes a ghost batch's summed gradient, loss sum and output in one forward/backward pass.
+ */
+public final class Replica {
+    private final ComputationGraph net;
+    private final ParameterLayout layout;
+    private final INDArray statisticMask;
+    private final OutputCapture capture = new OutputCapture();
+    private long loadedStep = Long.MIN_VALUE;
+    private float[] loadedFrom;
+
+    Replica(ModelSpec spec) {
+        this.net = ModelFactory.build(spec);
+        this.layout = ParameterLayout.of(net);
+        this.statisticMask = layout.mask(r -> r == ParameterRole.NORM_STATISTIC, DataType.FLOAT);
+        net.setListeners(capture);
+    }
+
+    public ComputationGraph network() {
+        return net;
+    }
+
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    /** Loads the step's parameters unless this replica already holds them. */
+    void load(long step, float[] params) {
+        if (step == loadedStep && params == loadedFrom) {
+            return;
+        }
+        if (params.length != layout.size()) {
+            throw new IllegalStateException("broadcast has " + params.length + " parameters, model " + layout.size());
+        }
+        net.setParams(Nd4j.createFromArray(params));
+        loadedStep = step;
+        loadedFrom = params;
+    }
+
+    /** Forgets which parameters are loaded (after something changed them in place). */
+    void invalidate() {
+        loadedStep = Long.MIN_VALUE;
+        loadedFrom = null;
+    }
+
+    /**
+     * One forward/backward pass in training mode. Returns a new flat array: per-example gradients summed (DL4J leaves
+     * the division by the batch size to its updater) and, for batch-norm running statistics, n × DL4J's delta, so
+     * that all entries are sums over examples.
+     */
+    GradientPass gradient(INDArray features, INDArray labels) {
+        net.setInputs(features);
+        net.setLabels(labels);
+        net.computeGradientAndScore();
+        long n = features.size(0);
+        INDArray g = net.gradient().gradient().dup();
+        // BN statistic deltas are per batch, not per example: weight them by the batch size like everything else.
+        g.addi(g.mul(statisticMask).muli(n - 1));
+        INDArray out = capture.output;
+        capture.output = null;
+        net.clearLayersStates();
+        return new GradientPass(g, net.score() * n, out);
+    }
+
+    record GradientPass(INDArray gradientSum, double lossSum, INDArray output) {
+    }
+
+    /** Keeps the output layer's activations of the pass (DL4J computes the score without returning them). */
+    private static final class OutputCapture extends BaseTrainingListener {
+        INDArray output;
+
+        @Override
+        public void onBackwardPass(Model model) {
+            Layer outLayer = ((ComputationGraph) model).getOutputLayer(0);
+            output = outLayer.activate(false, LayerWorkspaceMgr.noWorkspaces()).detach();
+        }
+    }
+}
