@@ -122,7 +122,7 @@ public final class GhostTree {
     /** Combines nodes covering all of [0, G) into the step's total. */
     public static StepSums root(List<RangeSum> nodes, int ghostCount) {
         List<RangeSum> r = combine(nodes, ghostCount);
-        if (r.size() != 1 || r.get(0).lo() != 0) {
+        if (r.size() != 1 || r.get(0).lo() != 0 || r.get(0).span() < ghostCount) {
             throw new IllegalStateException("aggregated nodes do not cover all " + ghostCount + " ghost batches");
         }
         return r.get(0).sums();

@@ -50,7 +50,12 @@ public final class DistributedStep {
                 width = (width + FAN_IN - 1) / FAN_IN;
                 nodes = combineLevel(nodes, ghostCount, width);
             }
-            return GhostTree.root(nodes.collect(), ghostCount);
+            StepSums total = GhostTree.root(nodes.collect(), ghostCount);
+            if (total.count() != plan.ids().length) {
+                throw new IllegalStateException("step " + plan.step() + " aggregated " + total.count() + " examples, planned "
+                        + plan.ids().length);
+            }
+            return total;
         } finally {
             bc.destroy();
         }
