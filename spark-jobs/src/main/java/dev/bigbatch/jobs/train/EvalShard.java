@@ -32,12 +32,12 @@ final class EvalShard implements Function<ExampleBlock, StepSums> {
     @Override
     public StepSums call(ExampleBlock block) {
         RunSpec spec = run.value();
-        int classes = spec.model().classes();
+        int classes = spec.network().classes();
         int len = spec.decoder().outputLength();
         StepSums sums = new StepSums();
         float[] total = new float[classes];
         float[] correct = new float[classes];
-        Replica replica = ReplicaPool.borrow(spec.model());
+        Replica replica = ReplicaPool.borrow(spec.network());
         try {
             replica.load(version, params.value());
             for (int start = 0; start < block.size(); start += batchSize) {
@@ -46,8 +46,8 @@ final class EvalShard implements Function<ExampleBlock, StepSums> {
                 for (int i = 0; i < n; i++) {
                     spec.decoder().decode(block.image(start + i), false, 0L, x, i * len);
                 }
-                var m = spec.model();
-                INDArray features = Nd4j.create(x, new long[]{n, m.channels(), m.height(), m.imageWidth()}, 'c');
+                var m = spec.network();
+                INDArray features = Nd4j.create(x, new long[]{n, m.channels(), m.height(), m.width()}, 'c');
                 float[][] probs = replica.network().output(false, features)[0].toFloatMatrix();
                 double loss = 0;
                 long top1 = 0;
@@ -74,7 +74,7 @@ final class EvalShard implements Function<ExampleBlock, StepSums> {
                 sums.addExamples(n, loss, top1, top5);
             }
         } finally {
-            ReplicaPool.giveBack(spec.model(), replica);
+            ReplicaPool.giveBack(spec.network(), replica);
         }
         sums.addExtra(PER_CLASS_TOTAL, Nd4j.createFromArray(total), 1.0);
         sums.addExtra(PER_CLASS_CORRECT, Nd4j.createFromArray(correct), 1.0);

@@ -20,21 +20,21 @@ public record GhostBatch(int index, long[] ids, DataSet data) {
         int n = members.length;
         int len = decoder.outputLength();
         float[] x = new float[n * len];
-        float[] y = new float[n * run.model().classes()];
+        float[] y = new float[n * run.network().classes()];
         long[] ids = new long[n];
         for (int i = 0; i < n; i++) {
             GhostMember m = members[i];
             ids[i] = m.id();
             long seed = Seeds.derive(run.seed(), Seeds.AUGMENTATION, epoch, m.id());
             decoder.decode(m.image(), run.augment(), seed, x, i * len);
-            if (m.label() < 0 || m.label() >= run.model().classes()) {
+            if (m.label() < 0 || m.label() >= run.network().classes()) {
                 throw new IllegalStateException("example " + m.id() + " has label " + m.label() + " outside 0.."
-                        + (run.model().classes() - 1));
+                        + (run.network().classes() - 1));
             }
-            y[i * run.model().classes() + m.label()] = 1f;
+            y[i * run.network().classes() + m.label()] = 1f;
         }
-        var spec = run.model();
-        var features = Nd4j.create(x, new long[]{n, spec.channels(), spec.height(), spec.imageWidth()}, 'c');
+        var spec = run.network();
+        var features = Nd4j.create(x, new long[]{n, spec.channels(), spec.height(), spec.width()}, 'c');
         var labels = Nd4j.create(y, new long[]{n, spec.classes()}, 'c');
         return new GhostBatch(index, ids, new DataSet(features, labels));
     }

@@ -1,7 +1,6 @@
 package dev.bigbatch.jobs.train;
 
-import dev.bigbatch.model.ModelFactory;
-import dev.bigbatch.model.ModelSpec;
+import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.ParameterLayout;
 import dev.bigbatch.optimizer.ParameterRole;
 import org.deeplearning4j.nn.api.Layer;
@@ -25,8 +24,8 @@ public final class Replica {
     private long loadedStep = Long.MIN_VALUE;
     private float[] loadedFrom;
 
-    Replica(ModelSpec spec) {
-        this.net = ModelFactory.build(spec);
+    Replica(NetworkSpec spec) {
+        this.net = spec.build();
         this.layout = ParameterLayout.of(net);
         this.statisticMask = layout.mask(r -> r == ParameterRole.NORM_STATISTIC, DataType.FLOAT);
         net.setListeners(capture);

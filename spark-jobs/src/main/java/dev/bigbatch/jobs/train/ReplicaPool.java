@@ -1,6 +1,6 @@
 package dev.bigbatch.jobs.train;
 
-import dev.bigbatch.model.ModelSpec;
+import dev.bigbatch.model.NetworkSpec;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -12,14 +12,14 @@ import java.util.Map;
  * network (and its workspaces) happens once per task slot, not once per step.
  */
 final class ReplicaPool {
-    private static final Map<ModelSpec, Deque<Replica>> IDLE = new HashMap<>();
+    private static final Map<String, Deque<Replica>> IDLE = new HashMap<>();
 
     private ReplicaPool() {
     }
 
-    static Replica borrow(ModelSpec spec) {
+    static Replica borrow(NetworkSpec spec) {
         synchronized (IDLE) {
-            Deque<Replica> d = IDLE.get(spec);
+            Deque<Replica> d = IDLE.get(spec.configJson());
             if (d != null && !d.isEmpty()) {
                 return d.pop();
             }
@@ -27,9 +27,9 @@ final class ReplicaPool {
         return new Replica(spec);
     }
 
-    static void giveBack(ModelSpec spec, Replica r) {
+    static void giveBack(NetworkSpec spec, Replica r) {
         synchronized (IDLE) {
-            IDLE.computeIfAbsent(spec, k -> new ArrayDeque<>()).push(r);
+            IDLE.computeIfAbsent(spec.configJson(), k -> new ArrayDeque<>()).push(r);
         }
     }
 }

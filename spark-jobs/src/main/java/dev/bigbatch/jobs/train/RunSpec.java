@@ -1,7 +1,7 @@
 package dev.bigbatch.jobs.train;
 
 import dev.bigbatch.jobs.data.ImageDecoder;
-import dev.bigbatch.model.ModelSpec;
+import dev.bigbatch.model.NetworkSpec;
 
 import java.io.Serializable;
 
@@ -9,6 +9,6 @@ import java.io.Serializable;
  * What every executor needs for the whole run, broadcast once: the model to build, how to decode examples, the seed
  * and the ghost-batch size.
  */
-public record RunSpec(ModelSpec model, ImageDecoder decoder, long seed, boolean augment, int ghostSize)
+public record RunSpec(NetworkSpec network, ImageDecoder decoder, long seed, boolean augment, int ghostSize)
         implements Serializable {
 }

@@ -56,14 +56,14 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
         if (tc != null && tc.attemptNumber() == 0 && failFirstAttemptOfStep == p.step()) {
             throw new IllegalStateException("injected failure of step " + p.step() + " partition " + partition);
         }
-        Replica replica = ReplicaPool.borrow(spec.model());
+        Replica replica = ReplicaPool.borrow(spec.network());
         try {
             replica.load(p.step(), p.params());
             List<RangeSum> nodes = GhostTree.sumRange(range[0], range[1], ghostCount,
                     j -> ghostSums(replica, GhostBatch.decode(j, byGhost[j - range[0]], spec, p.epoch()), spec, p));
             return nodes.iterator();
         } finally {
-            ReplicaPool.giveBack(spec.model(), replica);
+            ReplicaPool.giveBack(spec.network(), replica);
         }
     }
 

@@ -4,7 +4,6 @@ import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.run.MetricsLog;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
-import dev.bigbatch.model.ModelFactory;
 import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.OptimizerConfig;
 import dev.bigbatch.optimizer.ParameterLayout;
@@ -27,6 +26,7 @@ import java.util.Map;
  */
 public final class TrainingLoop {
     private final JavaSparkContext sc;
+    private final ComputationGraph initial;
     private final CachedSplit train;
     private final CachedSplit test;
     private final RunSpec spec;
@@ -35,9 +35,10 @@ public final class TrainingLoop {
     private final MetricsLog metrics;
     private final PrintStream console;
 
-    public TrainingLoop(JavaSparkContext sc, CachedSplit train, CachedSplit test, RunSpec spec, TrainSettings settings,
+    public TrainingLoop(JavaSparkContext sc, ComputationGraph initial, CachedSplit train, CachedSplit test, RunSpec spec, TrainSettings settings,
                         OptimizerConfig optimizerConfig, MetricsLog metrics, PrintStream console) {
         this.sc = sc;
+        this.initial = initial;
         this.train = train;
         this.test = test;
         this.spec = spec;
@@ -59,7 +60,7 @@ public final class TrainingLoop {
     }
 
     public Result run() {
-        ComputationGraph net = ModelFactory.build(spec.model());
+        ComputationGraph net = initial;
         ParameterLayout layout = ParameterLayout.of(net);
         INDArray params = net.params().dup();
         GlobalBatchSampler sampler = new GlobalBatchSampler(train.count(), settings.globalBatchSize(),
@@ -70,8 +71,8 @@ public final class TrainingLoop {
         Broadcast<RunSpec> run = sc.broadcast(spec);
         DistributedStep distributed = new DistributedStep(sc, train, run);
         ProgressLine progress = new ProgressLine(console, total, settings.globalBatchSize());
-        console.printf("bigbatch: %s, %,d parameters, %s; %,d training examples, %d partitions, global batch %d "
-                        + "(%d ghost batches of %d), %d steps (%d per epoch)%n", spec.model().name(), layout.size(),
+        console.printf("bigbatch: %,d parameters, optimizer %s; %,d training examples, %d partitions, global batch %d "
+                        + "(%d ghost batches of %d), %d steps (%d per epoch)%n", layout.size(),
                 optimizer.name(), train.count(), train.partitions(), settings.globalBatchSize(),
                 sampler.ghostBatchesPerStep(), settings.ghostBatchSize(), total, sampler.stepsPerEpoch());
         double firstLoss = Double.NaN;

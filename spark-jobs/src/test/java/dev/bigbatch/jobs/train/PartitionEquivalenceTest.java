@@ -47,15 +47,16 @@ class PartitionEquivalenceTest {
         SparkSession spark = SparkTestSession.get();
         CachedSplit split = CachedSplit.load(spark, trainDir, partitions);
         try {
-            ModelSpec spec = new ModelSpec(model, 4, CLASSES, C, H, H, 5);
-            RunSpec run = new RunSpec(spec, new TestData.FlipDecoder(C, H, H), 3, true, 8);
+            var net = dev.bigbatch.model.ModelFactory.build(new ModelSpec(model, 4, CLASSES, C, H, H, 5));
+            RunSpec run = new RunSpec(dev.bigbatch.model.NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H),
+                    3, true, 8);
             TrainSettings ts = new TrainSettings(64, 8, 3, 0, 3, 0, 1, 64, true);
             var opt = new MomentumSgd.Config("momentum", new CommonSettings(0.05, ScheduleConfig.constant(0.05),
                     new WeightDecay(1e-4, "l2", Set.of()), 0), 0.9);
             var files = new RunFiles(tmp.resolve("run-" + model + "-" + partitions + "-" + failStep).toUri().toString(),
                     new Configuration());
             ShardStep.failFirstAttemptOfStep = failStep;
-            var loop = new TrainingLoop(SparkTestSession.context(), split, null, run, ts, opt, new MetricsLog(files),
+            var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, run, ts, opt, new MetricsLog(files),
                     new PrintStream(new ByteArrayOutputStream()));
             return loop.run().network().params().toFloatVector();
         } finally {

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReplicaTest {
     @Test
     void gradientIsASumOverExamplesAndStatisticsAreWeightedByBatchSize() {
-        Replica r = new Replica(new ModelSpec("small-cnn", 2, 3, 1, 8, 8, 1));
+        Replica r = new Replica(dev.bigbatch.model.NetworkSpec.of(
+                dev.bigbatch.model.ModelFactory.build(new ModelSpec("small-cnn", 2, 3, 1, 8, 8, 1)), 1, 8, 8));
         Nd4j.getRandom().setSeed(3);
         INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 8, 8);
         INDArray y = Nd4j.createFromArray(new float[][]{{0, 1, 0}});
