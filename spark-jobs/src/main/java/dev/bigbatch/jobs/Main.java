@@ -1,7 +1,71 @@
 package dev.bigbatch.jobs;
 
+import dev.bigbatch.jobs.cli.Arguments;
+import dev.bigbatch.jobs.cli.Command;
+import dev.bigbatch.jobs.cli.EvaluateCommand;
+import dev.bigbatch.jobs.cli.ExportCommand;
+import dev.bigbatch.jobs.cli.PrepareCifarCommand;
+import dev.bigbatch.jobs.cli.SynthCifarCommand;
+import dev.bigbatch.jobs.cli.TrainCommand;
+import dev.bigbatch.optimizer.config.ConfigError;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entry point: {@code bigbatch COMMAND [options]}, run locally by {@code submit/local.sh} and on a cluster by
+ * {@code spark-submit ... bigbatch-spark-jobs-cluster.jar COMMAND ...}.
+ */
 public final class Main {
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        for (Command c : List.of(new SynthCifarCommand(), new PrepareCifarCommand(), new TrainCommand(),
+                new EvaluateCommand(), new ExportCommand())) {
+            COMMANDS.put(c.name(), c);
+        }
+    }
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("bigbatch");
+        int code = run(args, System.out, System.err);
+        System.exit(code);
+    }
+
+    /** Runs a command and returns the process exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            usage(out);
+            return args.length == 0 ? ExitCodes.USAGE : ExitCodes.SUCCESS;
+        }
+        Command c = COMMANDS.get(args[0]);
+        if (c == null) {
+            err.println("bigbatch: unknown command '" + args[0] + "'");
+            usage(err);
+            return ExitCodes.USAGE;
+        }
+        try {
+            Arguments a = Arguments.parse(c.name(), Arrays.asList(args).subList(1, args.length), c.valuedOptions(),
+                    c.flags());
+            c.run(a, out);
+            return ExitCodes.SUCCESS;
+        } catch (ConfigError e) {
+            err.println("bigbatch " + c.name() + ": configuration error: " + e.getMessage());
+            return ExitCodes.CONFIG_ERROR;
+        } catch (Exception e) {
+            return ExitCodes.report(c.name(), e, err);
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: bigbatch COMMAND [options]");
+        for (Command c : COMMANDS.values()) {
+            out.println("  " + c.usage());
+        }
     }
 }

@@ -1,0 +1,21 @@
+package dev.bigbatch.jobs.cli;
+
+import java.io.PrintStream;
+import java.util.Set;
+
+/** One subcommand of {@code bigbatch}. */
+public interface Command {
+    String name();
+
+    /** One line: what it does and its options. */
+    String usage();
+
+    Set<String> valuedOptions();
+
+    default Set<String> flags() {
+        return Set.of();
+    }
+
+    /** Runs; returns normally on success, throws on failure (the entry point maps exceptions to exit codes). */
+    void run(Arguments args, PrintStream out) throws Exception;
+}

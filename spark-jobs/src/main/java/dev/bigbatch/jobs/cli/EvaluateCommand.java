@@ -1,0 +1,80 @@
+package dev.bigbatch.jobs.cli;
+
+import dev.bigbatch.data.dataset.DatasetManifest;
+import dev.bigbatch.jobs.data.CachedSplit;
+import dev.bigbatch.jobs.data.ImageDecoders;
+import dev.bigbatch.jobs.io.RunFiles;
+import dev.bigbatch.jobs.run.SparkSettings;
+import dev.bigbatch.jobs.train.Evaluation;
+import dev.bigbatch.jobs.train.RunSpec;
+import dev.bigbatch.model.NetworkSpec;
+import dev.bigbatch.optimizer.config.ConfigError;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+import java.io.PrintStream;
+import java.util.Set;
+
+/**
+ * {@code evaluate --model RUN/model.zip --data DATASET [--split test] [--partitions N] [--batch-size N] [--out FILE]}:
+ * distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by default
+ * {@code evaluation-<split>.json} beside the model).
+ */
+public final class EvaluateCommand implements Command {
+    @Override
+    public String name() {
+        return "evaluate";
+    }
+
+    @Override
+    public String usage() {
+        return "evaluate --model RUN/model.zip --data DATASET [--split test] [--partitions N] [--batch-size N] [--out FILE]";
+    }
+
+    @Override
+    public Set<String> valuedOptions() {
+        return Set.of("--model", "--data", "--split", "--partitions", "--batch-size", "--out", "--master");
+    }
+
+    @Override
+    public void run(Arguments args, PrintStream out) throws Exception {
+        String modelUri = args.required("--model");
+        String data = args.required("--data");
+        String split = args.optional("--split", "test");
+        int partitions = args.integer("--partitions", 2, 1, 1 << 20);
+        int batch = args.integer("--batch-size", 256, 1, 1 << 16);
+        SparkSession spark = SparkSessions.start(name(),
+                new SparkSettings(args.optional("--master", SparkSettings.DEFAULT_MASTER)));
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        DatasetManifest manifest = DatasetManifest.load(data, hadoop);
+        if (!manifest.splits().containsKey(split)) {
+            throw new ConfigError("--split", "dataset " + data + " has no split '" + split + "'; it has "
+                    + manifest.splits().keySet());
+        }
+        ComputationGraph net = SavedModels.load(modelUri, hadoop);
+        NetworkSpec ns = NetworkSpec.of(net, manifest.channels(), manifest.height(), manifest.width());
+        if (ns.classes() != manifest.numClasses()) {
+            throw new ConfigError("--data", "the model has " + ns.classes() + " classes, dataset " + data + " has "
+                    + manifest.numClasses());
+        }
+        RunSpec spec = new RunSpec(ns, ImageDecoders.forManifest(manifest, data), 0, false, 1);
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        CachedSplit cached = CachedSplit.load(spark, TrainCommand.split(data, split), partitions);
+        var bc = sc.broadcast(spec);
+        Evaluation.Result r = Evaluation.run(sc, cached, bc, net.params().toFloatVector(), batch);
+        bc.destroy();
+        cached.release();
+        out.printf("%s on %s/%s: loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", modelUri, data, split, r.loss(),
+                r.top1(), r.top5(), r.count());
+        String target = args.optional("--out", null);
+        Path model = new Path(modelUri);
+        RunFiles files = new RunFiles(target == null ? model.getParent().toString()
+                : new Path(target).getParent().toString(), hadoop);
+        String name = target == null ? "evaluation-" + split + ".json" : new Path(target).getName();
+        files.writeText(name, TrainCommand.evaluationJson(r, split, manifest));
+        out.println("wrote " + files.path(name));
+    }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs a bigbatch command on this machine with no Spark installation: builds what is missing or stale, then starts
+# the entry point with Spark and every dependency on the class path.
+#
+#   submit/local.sh quickstart                      # = train --config conf/quickstart.conf --out runs/quickstart
+#   submit/local.sh COMMAND [--config FILE] [--set key=value]... [--out URI] [options]
+#
+# Environment: BIGBATCH_HEAP (default 4g), BIGBATCH_OFFHEAP (ND4J off-heap limit, default 6G),
+# OMP_NUM_THREADS (default 1: Spark runs one task per core, each on one ND4J thread).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ $# -eq 0 ]; then
+  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit 2
+fi
+
+if [ "$1" = "quickstart" ]; then
+  shift
+  set -- train --config "$root/conf/quickstart.conf" --out "$root/runs/quickstart" "$@"
+fi
+
+jar="$root/spark-jobs/target/bigbatch-spark-jobs.jar"
+classpath="$root/spark-jobs/target/classpath.txt"
+stale=""
+if [ -f "$jar" ] && [ -f "$classpath" ]; then
+  stale=$(find "$root/optimizer" "$root/data-prep" "$root/spark-jobs" "$root/pom.xml" \
+    \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' \) -newer "$jar" -print -quit)
+fi
+if [ ! -f "$jar" ] || [ ! -f "$classpath" ] || [ -n "$stale" ]; then
+  echo "bigbatch: building (mvn -DskipTests -Dlocal package)..." >&2
+  (cd "$root" && mvn -B -q -DskipTests -Dlocal -pl spark-jobs -am package)
+fi
+
+# Spark and ND4J on Java 17 (same list as the pom's surefire argLine and the cluster scripts).
+opens=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+)
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+exec java "${opens[@]}" \
+  -Xmx"${BIGBATCH_HEAP:-4g}" \
+  -Dorg.bytedeco.javacpp.maxbytes="${BIGBATCH_OFFHEAP:-6G}" \
+  -Dorg.bytedeco.javacpp.maxphysicalbytes="${BIGBATCH_PHYSICAL:-12G}" \
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  -cp "$jar:$(cat "$classpath")" dev.bigbatch.jobs.Main "$@"
