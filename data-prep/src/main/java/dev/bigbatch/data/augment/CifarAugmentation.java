@@ -3,6 +3,7 @@ package dev.bigbatch.data.augment;
 import dev.bigbatch.data.dataset.DatasetLayout;
 import dev.bigbatch.data.dataset.DatasetManifest;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,9 +22,10 @@ import java.util.SplittableRandom;
  * row offset {@code nextInt(9)}, column offset {@code nextInt(9)}, flip {@code nextBoolean()}. Derive the seed from
  * (run seed, epoch, example id) with {@link #exampleSeed}, and the result no longer depends on partitioning or
  * task retries. Instances are immutable and thread-safe; the per-channel affine map is a 256-entry table per channel,
- * so each output value is one lookup.
+ * so each output value is one lookup. Serializable (about 3 KB) so that a Spark task may carry it.
  */
-public final class CifarAugmentation {
+public final class CifarAugmentation implements Serializable {
+    private static final long serialVersionUID = 1L;
     public static final int SIDE = 32;
     public static final int CHANNELS = 3;
     public static final int PLANE = SIDE * SIDE;
@@ -148,8 +150,8 @@ public final class CifarAugmentation {
             throw new IllegalArgumentException("a CIFAR image has " + SIZE + " bytes, found " + image.length);
         }
         if (offset < 0 || offset > out.length - SIZE) {
-            throw new IllegalArgumentException("no room for " + SIZE + " values at offset " + offset + " in an array of "
-                    + out.length);
+            throw new IllegalArgumentException("no room for " + SIZE + " values at offset " + offset
+                    + " in an array of " + out.length);
         }
     }
 

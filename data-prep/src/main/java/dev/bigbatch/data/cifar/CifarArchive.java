@@ -20,8 +20,9 @@ import java.util.Map;
  * A CIFAR tarball (gzip-compressed or plain) read as a stream from any Hadoop file system, never unpacked to disk.
  * Opening scans the whole archive once: it lists the members, keeps the small text ones and checks that the archive
  * is complete. Members are then streamed in the order asked for; since the official archives do not store the batches
- * in order, a member that lies behind the current position costs another pass over the archive (three in all for
- * CIFAR-10, at gzip speed, which is cheaper than buffering 150 MB on the driver).
+ * in order, a member that lies behind the current position costs another pass over the archive (for the official
+ * CIFAR-10 archive: the scan, two passes for the training batches and part of one for the test batch, each at
+ * gunzip speed, rather than holding 150 MB on the driver).
  */
 final class CifarArchive implements CifarMembers {
     /** Text members larger than this are not class-name lists; they are not kept. */

@@ -117,9 +117,11 @@ public final class CifarReader {
                 int coarse = variant.hasCoarseLabels() ? labels[0] & 0xFF : CifarVariant.NO_COARSE_LABEL;
                 int fine = labels[labels.length - 1] & 0xFF;
                 if (variant.hasCoarseLabels()) {
-                    checkLabel(name, offset, "coarse label", coarse, coarseClassNames, variant.coarseClassNamesMember());
+                    checkLabel(name, offset, "coarse label", coarse, coarseClassNames,
+                            variant.coarseClassNamesMember());
                 }
-                checkLabel(name, offset + labels.length - 1, "label", fine, classNames, variant.classNamesMember());
+                checkLabel(name, offset + labels.length - 1, variant.hasCoarseLabels() ? "fine label" : "label", fine,
+                        classNames, variant.classNamesMember());
                 sink.accept(id[0]++, fine, coarse, image);
             }
         });

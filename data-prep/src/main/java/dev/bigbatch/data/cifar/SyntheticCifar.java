@@ -19,7 +19,8 @@ import java.util.UUID;
 /**
  * A synthetic stand-in for {@code cifar-10-binary.tar.gz}: same member names, record layout and class-list file,
  * so every CIFAR code path can run without the download. Seeded and deterministic: the same arguments give the same
- * bytes on every JVM.
+ * member contents on every JVM (only {@link StrictMath} and {@link SplittableRandom} are involved) and the same
+ * archive bytes wherever the JDK's zlib compresses alike.
  *
  * <p>Image model. Each class c has a prototype P_c: a sum of {@value SyntheticImages#WAVES_PER_CLASS} plane
  * waves with random integer frequencies |f_x|, |f_y| &le; {@value SyntheticImages#MAX_FREQUENCY} cycles per image,

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * The image model behind {@link SyntheticCifar}: per-class smooth colour-texture prototypes, and images that mix
  * their class prototype with another one, shifted, flipped and noisy. See {@link SyntheticCifar} for the model in
- * math. Only {@link StrictMath} and {@link SplittableRandom} are used, so the bytes are the same on every JVM.
+ * math. Only {@link StrictMath} and {@link SplittableRandom} are used, so the images are the same on every JVM.
  */
 final class SyntheticImages {
     static final int WAVES_PER_CLASS = 4;

@@ -28,6 +28,12 @@ public final class CifarPreparation {
     /** Recorded as {@code createdBy} in the manifest. */
     public static final String CREATED_BY = "bigbatch " + version() + " " + CifarPreparation.class.getSimpleName();
 
+    private static final String RPC_MAX_SIZE_KEY = "spark.rpc.message.maxSize";
+    /** Spark's default for {@value #RPC_MAX_SIZE_KEY}, in MiB. */
+    private static final String RPC_MAX_SIZE_DEFAULT = "128";
+    /** Bytes of one row in a task: the image and a few dozen bytes of row structure. */
+    private static final int RECORD_BYTES_ESTIMATE = CifarVariant.IMAGE_BYTES + 64;
+
     private CifarPreparation() {
     }
 
@@ -50,6 +56,11 @@ public final class CifarPreparation {
         DatasetOutput output = new DatasetOutput(new Path(outUri), conf);
         output.checkWritable(overwrite);
         CifarReader reader = CifarReader.open(inputUri, conf);
+        long maxTaskBytes = spark.sparkContext().getConf().getSizeAsMb(RPC_MAX_SIZE_KEY, RPC_MAX_SIZE_DEFAULT) << 20;
+        for (CifarSplit split : CifarSplit.values()) {
+            ParquetSplitWriter.checkShardsFit(split.dirName(), reader.count(split), RECORD_BYTES_ESTIMATE,
+                    shardsPerSplit, maxTaskBytes);
+        }
         output.clear();
         try {
             DatasetManifest manifest = write(spark, reader, output.root(), shardsPerSplit);

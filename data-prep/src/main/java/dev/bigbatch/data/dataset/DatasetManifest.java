@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.Map;
 /**
  * {@code manifest.json} of a prepared dataset (see {@link DatasetLayout}): what the data is and how it is stored.
  * It is written last and atomically, so a directory without it is an incomplete dataset and is refused.
+ * Serializable only so that Spark can ship it to executors; on disk it is always JSON.
  *
  * @param format        always {@value #FORMAT}
  * @param schemaVersion the version of this layout, {@value #SCHEMA_VERSION}
@@ -46,7 +48,7 @@ import java.util.Map;
 public record DatasetManifest(String format, int schemaVersion, String source, String encoding, int height,
                               int width, int channels, List<String> classes, List<String> coarseClasses,
                               Map<String, SplitSummary> splits, List<Double> mean, List<Double> std,
-                              String createdBy) {
+                              String createdBy) implements Serializable {
     public static final String FORMAT = "bigbatch-dataset";
     public static final int SCHEMA_VERSION = 1;
 
@@ -56,7 +58,8 @@ public record DatasetManifest(String format, int schemaVersion, String source, S
 
     public DatasetManifest {
         require(FORMAT.equals(format), "format must be " + FORMAT + ", found " + format);
-        require(schemaVersion == SCHEMA_VERSION, "schemaVersion must be " + SCHEMA_VERSION + ", found " + schemaVersion);
+        require(schemaVersion == SCHEMA_VERSION,
+                "schemaVersion must be " + SCHEMA_VERSION + ", found " + schemaVersion);
         require(source != null && !source.isBlank(), "source is missing");
         require(encoding != null && !encoding.isBlank(), "encoding is missing");
         require(height > 0 && width > 0 && channels > 0,

@@ -19,8 +19,11 @@ import java.util.List;
  * Writes one split, streamed record by record on the driver, as {@code shards} Parquet files of consecutive ids.
  * Only one shard is held in memory: each is written by its own Spark job (one task, one file) appended to the
  * split directory. Going through the driver is fine for CIFAR (at most 150 MB per split); a source too large for
- * one machine to stream needs a distributed reader instead. Shard k holds ids [k n / shards, (k+1) n / shards); with fewer records than shards, the empty
- * shards write no file.
+ * one machine to stream needs a distributed reader instead. Shard k holds ids [k n / shards, (k+1) n / shards);
+ * with fewer records than shards, the empty shards write no file.
+ *
+ * <p>Each shard travels to its executor inside the task, so Spark logs it as a large task, and a shard must stay
+ * below {@code spark.rpc.message.maxSize}; {@link #checkShardsFit} refuses a shard count that would break that.
  */
 final class ParquetSplitWriter {
     private static final Logger LOG = LoggerFactory.getLogger(ParquetSplitWriter.class);
@@ -53,6 +56,21 @@ final class ParquetSplitWriter {
             flush();
         }
         rows.add(RowFactory.create(id, label, coarseLabel, image.clone()));
+    }
+
+    /**
+     * Refuses before any writing when a shard of {@code count} records of about {@code recordBytes} would not fit,
+     * with a 2x margin for serialisation overhead, in one task message of {@code maxTaskBytes}.
+     */
+    static void checkShardsFit(String split, long count, int recordBytes, int shards, long maxTaskBytes) {
+        long shardBytes = (count + shards - 1) / shards * (long) recordBytes;
+        if (2 * shardBytes > maxTaskBytes) {
+            long needed = (2 * count * recordBytes + maxTaskBytes - 1) / maxTaskBytes;
+            throw new IllegalArgumentException(split + ": " + shards + " shards of " + count + " records are "
+                    + (shardBytes >> 20) + " MiB each, but each shard is sent to its executor in one task, which must "
+                    + "stay well under spark.rpc.message.maxSize (" + (maxTaskBytes >> 20) + " MiB); use at least "
+                    + needed + " shards per split or raise spark.rpc.message.maxSize");
+        }
     }
 
     private long end(int k) {
@@ -93,23 +111,27 @@ final class ParquetSplitWriter {
 
     private void reconcile(SplitStatistics stats) throws IOException {
         Dataset<Row> data = spark.read().schema(DatasetLayout.schema()).parquet(dir.toString());
-        Row ids = data.agg(functions.count(functions.lit(1)), functions.min(DatasetLayout.ID),
-                functions.max(DatasetLayout.ID)).first();
-        long rowsRead = ids.getLong(0);
         long[] perClass = new long[stats.perClass().length];
-        for (Row r : data.groupBy(DatasetLayout.LABEL).count().collectAsList()) {
+        long rowsRead = 0;
+        long minId = Long.MAX_VALUE;
+        long maxId = Long.MIN_VALUE;
+        for (Row r : data.groupBy(DatasetLayout.LABEL).agg(functions.count(functions.lit(1)),
+                functions.min(DatasetLayout.ID), functions.max(DatasetLayout.ID)).collectAsList()) {
             int label = r.getInt(0);
             if (label < 0 || label >= perClass.length) {
                 throw new IOException(dir + ": holds label " + label + ", which was never written");
             }
             perClass[label] = r.getLong(1);
+            rowsRead += r.getLong(1);
+            minId = Math.min(minId, r.getLong(2));
+            maxId = Math.max(maxId, r.getLong(3));
         }
-        boolean idsOk = rowsRead == 0 || (ids.getLong(1) == 0 && ids.getLong(2) == rowsRead - 1);
+        boolean idsOk = rowsRead == 0 || (minId == 0 && maxId == rowsRead - 1);
         if (rowsRead != stats.count() || !idsOk || !Arrays.equals(perClass, stats.perClass())) {
             throw new IOException(dir + ": the written data does not reconcile with the source: " + rowsRead
-                    + " rows (ids " + ids.get(1) + ".." + ids.get(2) + ") and per-class counts "
-                    + Arrays.toString(perClass) + " read back, " + stats.count() + " records and "
-                    + Arrays.toString(stats.perClass()) + " read from the source; is another job writing here?");
+                    + " rows (ids " + minId + ".." + maxId + ") and per-class counts " + Arrays.toString(perClass)
+                    + " read back, " + stats.count() + " records and " + Arrays.toString(stats.perClass())
+                    + " read from the source; is another job writing here?");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bigbatch.data.dataset;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * @param count    examples in the split
  * @param perClass examples per class, indexed by label; sums to {@code count}
  */
-public record SplitSummary(long count, List<Long> perClass) {
+public record SplitSummary(long count, List<Long> perClass) implements Serializable {
     public SplitSummary {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0, found " + count);

@@ -185,4 +185,20 @@ class CifarAugmentationTest {
         assertThrows(IllegalArgumentException.class, () -> new CifarAugmentation(MEAN, new double[]{1, 0, 1}));
         assertFalse(Float.isNaN(aug.eval(img)[0]));
     }
+
+    @Test
+    void survivesJavaSerialisationForSparkTasks() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(aug);
+        }
+        assertTrue(bytes.size() < 8192, "small enough for a closure: " + bytes.size());
+        CifarAugmentation copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (CifarAugmentation) in.readObject();
+        }
+        byte[] img = image(8);
+        assertArrayEquals(aug.train(img, 3), copy.train(img, 3));
+    }
 }

@@ -64,4 +64,16 @@ class ParquetSplitWriterTest {
         assertTrue(e.getMessage().contains("announced 3"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> w.add(5, 0, -1, image(0)));
     }
+
+    @Test
+    void refusesShardsTooLargeForOneTaskMessage() {
+        long maxTask = 128L << 20;
+        // CIFAR-10 train in one shard is ~150 MiB: over Spark's default 128 MiB task message.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ParquetSplitWriter.checkShardsFit("train", 50_000, 3136, 1, maxTask));
+        assertTrue(e.getMessage().contains("use at least 3 shards") && e.getMessage().contains("train"),
+                e.getMessage());
+        ParquetSplitWriter.checkShardsFit("train", 50_000, 3136, 3, maxTask);
+        ParquetSplitWriter.checkShardsFit("test", 0, 3136, 1, maxTask);
+    }
 }
