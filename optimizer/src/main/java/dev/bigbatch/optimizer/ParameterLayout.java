@@ -72,10 +72,11 @@ public record ParameterLayout(List<Segment> segments, long size) {
         }
     }
 
-    /** The layout of a MultiLayerNetwork or ComputationGraph. */
+    /**
+     * The layout of a MultiLayerNetwork or ComputationGraph. Offsets are read from the parameter views themselves:
+     * a ComputationGraph flattens in topological order, which is not the order of {@code getLayers()}.
+     */
     public static ParameterLayout of(Model model) {
-        List<Segment> out = new ArrayList<>();
-        long offset = 0;
         Layer[] layers;
         if (model instanceof MultiLayerNetwork mln) {
             layers = mln.getLayers();
@@ -84,18 +85,20 @@ public record ParameterLayout(List<Segment> segments, long size) {
         } else {
             throw new IllegalArgumentException("unsupported model type " + model.getClass().getName());
         }
+        INDArray flat = model.params();
+        List<Segment> out = new ArrayList<>();
         for (int i = 0; i < layers.length; i++) {
             Layer layer = layers[i];
             String name = model instanceof MultiLayerNetwork ? String.valueOf(i) : layer.conf().getLayer().getLayerName();
             boolean batchNorm = layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization;
             for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
                 INDArray p = e.getValue();
-                ParameterRole role = roleOf(batchNorm, e.getKey());
-                out.add(new Segment(name, i, e.getKey(), role, offset, p.length(), p.shape()));
-                offset += p.length();
+                long offset = p.offset() - flat.offset();
+                out.add(new Segment(name, i, e.getKey(), roleOf(batchNorm, e.getKey()), offset, p.length(), p.shape()));
             }
         }
-        return new ParameterLayout(out, offset);
+        out.sort(java.util.Comparator.comparingLong(Segment::offset));
+        return new ParameterLayout(out, flat.length());
     }
 
     static ParameterRole roleOf(boolean batchNorm, String key) {
