@@ -31,7 +31,7 @@ class ParameterLayoutTest {
             var param = model instanceof ComputationGraph cg ? cg.getParam(s.name())
                     : ((MultiLayerNetwork) model).getParam(s.name());
             // DL4J keeps dense weights in Fortran order inside the flat vector.
-            assertEquals(param.reshape(param.ordering(), s.length()), view, s.toString());
+            assertEquals(param.reshape(param.ordering(), new long[]{s.length()}), view, s.toString());
         }
     }
 
