@@ -28,6 +28,11 @@ public final class CachedSplit {
                 .mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
                 .setName("bigbatch " + uri)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        return of(blocks);
+    }
+
+    /** Wraps blocks cached elsewhere (benchmarks, tests); counts and materializes them. */
+    public static CachedSplit of(JavaRDD<ExampleBlock> blocks) {
         long n = blocks.map(ExampleBlock::size).fold(0, Integer::sum);
         return new CachedSplit(blocks, n);
     }
