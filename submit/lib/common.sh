@@ -213,8 +213,10 @@ bb_build_command() {
 -Dorg.bytedeco.javacpp.maxphysicalbytes=$((exec_heap + exec_offheap + BB_JVM_NATIVE_MIB))m"
   BB_CMD+=(--driver-memory "${BB_DRIVER_MEMORY}")
   bb_conf "spark.driver.memoryOverhead=$((driver_offheap + BB_JVM_NATIVE_MIB))m"
+  # Headless AWT: the driver draws report.html's charts.
   BB_CMD+=(--driver-java-options "${BB_JAVA17_OPENS} -Dorg.bytedeco.javacpp.maxbytes=${driver_offheap}m \
--Dorg.bytedeco.javacpp.maxphysicalbytes=$((driver_heap + driver_offheap + BB_JVM_NATIVE_MIB))m -Djava.awt.headless=true")
+-Dorg.bytedeco.javacpp.maxphysicalbytes=$((driver_heap + driver_offheap + BB_JVM_NATIVE_MIB))m \
+-Djava.awt.headless=true")
   if [[ ${#BB_FILES[@]} -gt 0 ]]; then
     BB_CMD+=(--files "$(IFS=,; echo "${BB_FILES[*]}")")
   fi

@@ -138,7 +138,8 @@ final class ReportCharts {
     }
 
     private static int splitIndex(RunReport.Run run, String split) {
-        return (int) run.metrics().records().stream().map(MetricRecord::split).filter(s -> !s.equals(MetricRecord.TRAIN))
+        return (int) run.metrics().records().stream().map(MetricRecord::split)
+                .filter(s -> !s.equals(MetricRecord.TRAIN))
                 .distinct().takeWhile(s -> !s.equals(split)).count();
     }
 

@@ -12,7 +12,8 @@ final class ReportHtml {
             body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222;max-width:1100px}
             table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .7em;text-align:left}
             th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-            figure{margin:1.5em 0}img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:1em;overflow:auto}
+            figure{margin:1.5em 0}img{max-width:100%;border:1px solid #eee}
+            pre{background:#f7f7f7;padding:1em;overflow:auto}
             .note{color:#777}""";
 
     private ReportHtml() {

@@ -85,7 +85,8 @@ class SubmitScriptsTest {
     }
 
     static List<String> pomOpens() throws IOException {
-        Matcher m = Pattern.compile("<java17.opens>(.*?)</java17.opens>").matcher(Files.readString(REPO.resolve("pom.xml")));
+        Matcher m = Pattern.compile("<java17.opens>(.*?)</java17.opens>")
+                .matcher(Files.readString(REPO.resolve("pom.xml")));
         assertTrue(m.find());
         return List.of(m.group(1).trim().split("\\s+"));
     }
