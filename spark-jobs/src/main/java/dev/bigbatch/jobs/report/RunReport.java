@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -134,15 +133,5 @@ public final class RunReport {
     @Override
     public String toString() {
         return "RunReport" + runs.stream().map(Run::name).toList();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RunReport r && runs.equals(r.runs);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(runs);
     }
 }
