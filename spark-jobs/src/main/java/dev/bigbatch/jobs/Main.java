@@ -7,7 +7,7 @@ import dev.bigbatch.jobs.cli.ExportCommand;
 import dev.bigbatch.jobs.cli.PrepareCifarCommand;
 import dev.bigbatch.jobs.cli.SynthCifarCommand;
 import dev.bigbatch.jobs.cli.TrainCommand;
-import dev.bigbatch.optimizer.config.ConfigError;
+import dev.bigbatch.jobs.exit.ExitCode;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -41,25 +41,41 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
             usage(out);
-            return args.length == 0 ? ExitCodes.USAGE : ExitCodes.SUCCESS;
+            return args.length == 0 ? ExitCode.CONFIG_ERROR.code() : ExitCode.SUCCESS.code();
         }
         Command c = COMMANDS.get(args[0]);
         if (c == null) {
             err.println("bigbatch: unknown command '" + args[0] + "'");
             usage(err);
-            return ExitCodes.USAGE;
+            return ExitCode.CONFIG_ERROR.code();
         }
         try {
             Arguments a = Arguments.parse(c.name(), Arrays.asList(args).subList(1, args.length), c.valuedOptions(),
                     c.flags());
-            c.run(a, out);
-            return ExitCodes.SUCCESS;
-        } catch (ConfigError e) {
-            err.println("bigbatch " + c.name() + ": configuration error: " + e.getMessage());
-            return ExitCodes.CONFIG_ERROR;
+            return c.run(a, out).code();
         } catch (Exception e) {
-            return ExitCodes.report(c.name(), e, err);
+            ExitCode code = ExitCode.of(e);
+            err.println("bigbatch " + c.name() + ": " + code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    + ": " + rootMessage(e));
+            if (code == ExitCode.INTERNAL_ERROR) {
+                e.printStackTrace(err);
+            } else {
+                err.println("  what to do: " + code.action());
+            }
+            return code.code();
         }
+    }
+
+    /** The most specific message in the cause chain (Spark wraps executor failures). */
+    private static String rootMessage(Throwable e) {
+        String msg = e.getMessage();
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof dev.bigbatch.optimizer.config.ConfigError || t instanceof dev.bigbatch.jobs.exit.DataError
+                    || t instanceof dev.bigbatch.jobs.exit.DivergenceError) {
+                msg = t.getMessage();
+            }
+        }
+        return msg;
     }
 
     private static void usage(PrintStream out) {

@@ -16,6 +16,9 @@ public interface Command {
         return Set.of();
     }
 
-    /** Runs; returns normally on success, throws on failure (the entry point maps exceptions to exit codes). */
-    void run(Arguments args, PrintStream out) throws Exception;
+    /**
+     * Runs; returns {@code SUCCESS} or {@code ALREADY_DONE}, throws on failure (the entry point maps exceptions to
+     * exit codes with {@link dev.bigbatch.jobs.exit.ExitCode#of}).
+     */
+    dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception;
 }

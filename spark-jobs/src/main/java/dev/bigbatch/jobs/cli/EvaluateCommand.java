@@ -40,7 +40,7 @@ public final class EvaluateCommand implements Command {
     }
 
     @Override
-    public void run(Arguments args, PrintStream out) throws Exception {
+    public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String modelUri = args.required("--model");
         String data = args.required("--data");
         String split = args.optional("--split", "test");
@@ -49,7 +49,7 @@ public final class EvaluateCommand implements Command {
         SparkSession spark = SparkSessions.start(name(),
                 new SparkSettings(args.optional("--master", SparkSettings.DEFAULT_MASTER)));
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        DatasetManifest manifest = DatasetManifest.load(data, hadoop);
+        DatasetManifest manifest = PreparedDatasets.manifest(data, hadoop);
         if (!manifest.splits().containsKey(split)) {
             throw new ConfigError("--split", "dataset " + data + " has no split '" + split + "'; it has "
                     + manifest.splits().keySet());
@@ -76,5 +76,6 @@ public final class EvaluateCommand implements Command {
         String name = target == null ? "evaluation-" + split + ".json" : new Path(target).getName();
         files.writeText(name, TrainCommand.evaluationJson(r, split, manifest));
         out.println("wrote " + files.path(name));
+        return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
     }
 }

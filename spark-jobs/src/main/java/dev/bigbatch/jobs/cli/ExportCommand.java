@@ -31,7 +31,7 @@ public final class ExportCommand implements Command {
     }
 
     @Override
-    public void run(Arguments args, PrintStream out) throws Exception {
+    public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String format = args.optional("--format", "npy");
         if (!format.equals("npy")) {
             throw new ConfigError("--format", "'" + format + "' is not supported; supported: npy");
@@ -43,5 +43,6 @@ public final class ExportCommand implements Command {
         RunFiles files = new RunFiles(t.getParent().toString(), conf);
         files.write(t.getName(), o -> Npy.write(net.params().reshape(net.params().length()), o));
         out.printf("wrote %,d parameters to %s%n", net.params().length(), files.path(t.getName()));
+        return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
     }
 }

@@ -36,7 +36,7 @@ public final class PrepareCifarCommand implements Command {
     }
 
     @Override
-    public void run(Arguments args, PrintStream out) throws Exception {
+    public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String input = args.required("--input");
         String target = args.required("--out");
         int shards = args.integer("--shards", DEFAULT_SHARDS, 1, 100_000);
@@ -46,5 +46,6 @@ public final class PrepareCifarCommand implements Command {
         r.manifest().splits().forEach((split, s) -> out.printf("%s: %,d examples%n", split, s.count()));
         out.println("prepared " + r.outUri() + " (" + r.manifest().source() + ", " + r.manifest().numClasses()
                 + " classes)");
+        return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
     }
 }

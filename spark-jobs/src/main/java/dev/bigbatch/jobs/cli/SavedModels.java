@@ -6,7 +6,6 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 
 /** Reads a DL4J ModelSerializer zip ({@code model.zip}) from any Hadoop URI. */
@@ -18,12 +17,12 @@ public final class SavedModels {
         Path p = new Path(uri);
         var fs = p.getFileSystem(conf);
         if (!fs.exists(p)) {
-            throw new FileNotFoundException("no model at " + uri + " (expected RUN/model.zip written by train)");
+            throw new dev.bigbatch.jobs.exit.DataError("no model at " + uri + " (expected RUN/model.zip written by train)");
         }
         try (FSDataInputStream in = fs.open(p)) {
             return ModelSerializer.restoreComputationGraph(in, false);
         } catch (RuntimeException e) {
-            throw new IOException(uri + " is not a DL4J ComputationGraph model zip: " + e.getMessage(), e);
+            throw new dev.bigbatch.jobs.exit.DataError(uri + " is not a DL4J ComputationGraph model zip: " + e.getMessage(), e);
         }
     }
 }

@@ -32,7 +32,7 @@ public final class SynthCifarCommand implements Command {
     }
 
     @Override
-    public void run(Arguments args, PrintStream out) throws Exception {
+    public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String target = args.required("--out");
         SyntheticCifar s = new SyntheticCifar(args.integer("--train", 50_000, 1, 10_000_000),
                 args.integer("--test", 10_000, 1, 10_000_000), args.integer("--classes", 10, 2, 10),
@@ -40,5 +40,6 @@ public final class SynthCifarCommand implements Command {
         s.write(target, new Configuration(), args.flag("--overwrite"));
         out.printf("wrote %s: %d train, %d test, %d classes (seed %d)%n", target, s.train(), s.test(), s.classes(),
                 s.seed());
+        return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
     }
 }

@@ -55,7 +55,7 @@ public final class TrainCommand implements Command {
     }
 
     @Override
-    public void run(Arguments args, PrintStream out) throws Exception {
+    public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         RunConfig cfg = RunConfig.from(ConfigLoader.load(args.optional("--config", null), args.all("--set")));
         String outUri = args.required("--out");
         SparkSession spark = SparkSessions.start(name(), cfg.spark());
@@ -64,7 +64,7 @@ public final class TrainCommand implements Command {
         files.writeText(CONFIG_FILE, cfg.render());
 
         String dataset = cfg.data().generate() ? synthetic(spark, files, cfg.data(), out) : cfg.data().path();
-        DatasetManifest manifest = DatasetManifest.load(dataset, hadoop);
+        DatasetManifest manifest = PreparedDatasets.manifest(dataset, hadoop);
         ModelSpec modelSpec = ModelSpec.of(cfg.model(), manifest.numClasses(), manifest.channels(), manifest.height(),
                 manifest.width(), cfg.train().seed());
         ComputationGraph net = ModelFactory.build(modelSpec);
@@ -92,6 +92,7 @@ public final class TrainCommand implements Command {
         if (test != null) {
             test.release();
         }
+        return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
     }
 
     static String split(String dataset, String name) {

@@ -87,7 +87,8 @@ public enum ExitCode {
         if (t instanceof ConfigError || t instanceof ConfigException || t instanceof ConfigMismatchException) {
             return CONFIG_ERROR;
         }
-        if (t instanceof DataError) {
+        if (t instanceof DataError || t instanceof dev.bigbatch.data.cifar.CifarFormatException
+                || t instanceof java.io.FileNotFoundException) {
             return DATA_ERROR;
         }
         if (t instanceof DivergenceError) {

@@ -1,6 +1,7 @@
 package dev.bigbatch.jobs.train;
 
 import dev.bigbatch.jobs.data.CachedSplit;
+import dev.bigbatch.jobs.exit.DivergenceError;
 import dev.bigbatch.jobs.run.MetricsLog;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
@@ -86,12 +87,12 @@ public final class TrainingLoop {
                         optimizer.request());
                 StepSums sums = distributed.compute(plan);
                 if (!Double.isFinite(sums.meanLoss())) {
-                    throw new TrainingDiverged("training loss is " + sums.meanLoss() + " at step " + (step + 1)
+                    throw new DivergenceError(step + 1, "training loss is " + sums.meanLoss()
                             + "; lower optimizer.learning-rate or add warm-up (optimizer.schedule.warmup-steps)");
                 }
                 StepReport report = optimizer.step(params, sums);
                 if (!Double.isFinite(report.updateNorm())) {
-                    throw new TrainingDiverged("the update at step " + (step + 1) + " is not finite");
+                    throw new DivergenceError(step + 1, "the parameter update is not finite");
                 }
                 long nanos = System.nanoTime() - t0;
                 lastLoss = sums.meanLoss();
