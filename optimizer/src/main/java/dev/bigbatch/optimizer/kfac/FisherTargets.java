@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -101,43 +102,45 @@ final class FisherTargets {
                     + " for " + exampleIds.length + " example ids");
         }
         int n = (int) predicted.columns();
-        double[][] p = predicted.toDoubleMatrix();
-        double[][] y = new double[p.length][n];
+        double[] p = predicted.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        double[] y = new double[p.length];
         double sd = Math.sqrt(variance);
-        for (int r = 0; r < p.length; r++) {
+        for (int r = 0; r < exampleIds.length; r++) {
             SplittableRandom rng = new SplittableRandom(exampleSeed(seed, step, exampleIds[r]));
+            int row = r * n;
             switch (family) {
-                case CATEGORICAL -> y[r][categorical(p[r], rng.nextDouble())] = 1;
+                case CATEGORICAL -> y[row + categorical(p, row, n, rng.nextDouble())] = 1;
                 case BERNOULLI -> {
                     for (int j = 0; j < n; j++) {
-                        y[r][j] = rng.nextDouble() < p[r][j] ? 1 : 0;
+                        y[row + j] = rng.nextDouble() < p[row + j] ? 1 : 0;
                     }
                 }
                 case GAUSSIAN -> {
                     for (int j = 0; j < n; j++) {
-                        y[r][j] = p[r][j] + sd * standardNormal(rng);
+                        y[row + j] = p[row + j] + sd * standardNormal(rng);
                     }
                 }
             }
         }
-        return Nd4j.create(y).castTo(predicted.dataType());
+        return Nd4j.create(y, new long[]{exampleIds.length, n}, DataType.DOUBLE)
+                .castTo(predicted.dataType());
     }
 
     /** The class whose cumulative probability first exceeds u·Σp (Σp normalizes round-off in the softmax). */
-    private static int categorical(double[] p, double u) {
+    private static int categorical(double[] p, int row, int n, double u) {
         double total = 0;
-        for (double v : p) {
-            total += v;
+        for (int j = 0; j < n; j++) {
+            total += p[row + j];
         }
         double target = u * total;
         double cumulative = 0;
-        for (int j = 0; j < p.length; j++) {
-            cumulative += p[j];
+        for (int j = 0; j < n; j++) {
+            cumulative += p[row + j];
             if (target < cumulative) {
                 return j;
             }
         }
-        return p.length - 1;
+        return n - 1;
     }
 
     /** Box–Muller, written out so the samples do not depend on the JDK's Gaussian algorithm. */

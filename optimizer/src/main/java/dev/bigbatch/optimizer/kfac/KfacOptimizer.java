@@ -133,7 +133,8 @@ public final class KfacOptimizer implements Optimizer {
             delta.addi(decoupled);
         }
         flatParams.subi(delta);
-        if (flatParams != params && !flatParams.isView()) {
+        if (flatParams != params) {
+            // A no-op when the reshape was a view of params; a copy back when it was not.
             params.assign(flatParams.reshape(params.shape()));
         }
         step++;

@@ -168,11 +168,15 @@ class KroneckerFactorStatisticDenseTest {
     }
 
     static void assertClose(INDArray expected, INDArray actual, String what) {
+        assertClose(expected, actual, what, TOL);
+    }
+
+    static void assertClose(INDArray expected, INDArray actual, String what, double tol) {
         INDArray e = expected.castTo(DataType.DOUBLE);
         INDArray a = actual.castTo(DataType.DOUBLE);
         assertEquals(java.util.Arrays.toString(e.shape()), java.util.Arrays.toString(a.shape()), what + " shape");
         double diff = e.sub(a).norm2Number().doubleValue();
         double scale = Math.max(1e-12, e.norm2Number().doubleValue());
-        assertTrue(diff <= TOL * scale, what + ": relative difference " + diff / scale + "\nexpected " + e + "\nactual " + a);
+        assertTrue(diff <= tol * scale, what + ": relative difference " + diff / scale + "\nexpected " + e + "\nactual " + a);
     }
 }

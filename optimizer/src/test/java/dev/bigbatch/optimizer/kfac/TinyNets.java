@@ -61,7 +61,12 @@ final class TinyNets {
     }
 
     static MultiLayerNetwork convNet(long seed, ConvolutionMode mode, CNN2DFormat format, boolean batchNorm) {
-        var list = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.DOUBLE).convolutionMode(mode)
+        return convNet(seed, mode, format, batchNorm, DataType.DOUBLE);
+    }
+
+    static MultiLayerNetwork convNet(long seed, ConvolutionMode mode, CNN2DFormat format, boolean batchNorm,
+                                     DataType type) {
+        var list = new NeuralNetConfiguration.Builder().seed(seed).dataType(type).convolutionMode(mode)
                 .list()
                 .layer(new ConvolutionLayer.Builder().kernelSize(3, 2).stride(2, 1).padding(1, 1).dilation(1, 2)
                         .nOut(3).activation(Activation.RELU).dataFormat(format).build());
