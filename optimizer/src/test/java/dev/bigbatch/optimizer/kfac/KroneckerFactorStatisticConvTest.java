@@ -3,6 +3,7 @@ package dev.bigbatch.optimizer.kfac;
 import dev.bigbatch.optimizer.ParameterLayout;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,26 +25,29 @@ class KroneckerFactorStatisticConvTest {
     private static final int C = 2, H = 6, W = 7, OUT = 3, KH = 3, KW = 2, SH = 2, SW = 1, PH = 1, PW = 1, DH = 1, DW = 2;
     private static final int OH = 3, OW = 7;
 
+    /** Also checks that DL4J's backward pass returns the gradient summed (not averaged) over the minibatch. */
     @Test
     void perExampleOuterProductsSumToDl4jWeightGradient() {
-        for (MultiLayerNetwork net : List.of(
-                TinyNets.conv(1),
-                TinyNets.convNet(2, ConvolutionMode.Same, CNN2DFormat.NCHW, false),
-                TinyNets.convNet(3, ConvolutionMode.Same, CNN2DFormat.NHWC, false),
-                TinyNets.convNet(4, ConvolutionMode.Truncate, CNN2DFormat.NCHW, true))) {
-            CNN2DFormat format = ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) net.getLayer(0).conf().getLayer())
-                    .getCnn2dDataFormat();
-            DataSet data = format == CNN2DFormat.NHWC ? TinyNets.data(5, N, 3, H, W, C) : TinyNets.data(5, N, 3, C, H, W);
+        DataSet nchw = TinyNets.data(5, N, 3, C, H, W);
+        DataSet nhwc = TinyNets.data(5, N, 3, H, W, C);
+        List<Object[]> cases = List.of(
+                new Object[]{TinyNets.conv(1), nchw, 2},
+                new Object[]{TinyNets.convNet(2, ConvolutionMode.Same, CNN2DFormat.NCHW, false), nchw, 2},
+                new Object[]{TinyNets.convNet(3, ConvolutionMode.Same, CNN2DFormat.NHWC, false), nhwc, 2},
+                new Object[]{TinyNets.convNet(4, ConvolutionMode.Truncate, CNN2DFormat.NCHW, true), nchw, 2},
+                new Object[]{TinyNets.convResidual(5), nchw, 3});
+        for (Object[] c : cases) {
+            Model net = (Model) c[0];
             List<CurvatureBlocks.Bound> blocks = CurvatureBlocks.bind(net);
-            assertEquals(2, blocks.size(), "conv and output blocks; batch norm has none");
+            assertEquals(c[2], blocks.size(), "conv and output blocks; batch norm has none");
             try (LayerRecorders rec = LayerRecorders.install(blocks)) {
-                INDArray flat = FakeShard.compute(net, data).gradientSum().reshape(-1);
+                INDArray flat = FakeShard.compute(net, (DataSet) c[1]).gradientSum().reshape(-1);
                 for (CurvatureBlocks.Bound b : blocks) {
                     INDArray a = b.block().inputRows(rec.input(b));
                     INDArray g = b.block().gradientRows(rec.preActivationGradient(b));
                     INDArray dl4j = KroneckerFactors.create(b.block().id(), ParameterLayout.of(net),
                             b.block().inputDim(), b.block().outputDim()).gradientMatrix(flat);
-                    assertClose(dl4j, g.transpose().mmul(a), b.block().id() + " gradient, " + format);
+                    assertClose(dl4j, g.transpose().mmul(a), b.block().id() + " gradient, case " + cases.indexOf(c));
                 }
             }
         }

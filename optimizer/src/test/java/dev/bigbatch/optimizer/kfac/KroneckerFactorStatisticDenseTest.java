@@ -70,6 +70,17 @@ class KroneckerFactorStatisticDenseTest {
         check(net, data, data.getLabels(), FisherType.EMPIRICAL, Map.of("d1", "in", "d2", "d1", "out", "add"));
     }
 
+    /** The statistic travels to executors with every factor-step request: it must stay tiny. */
+    @Test
+    void theRequestIsSmall() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(new dev.bigbatch.optimizer.stats.StepRequest(
+                    List.of(new KroneckerFactorStatistic(FisherType.TRUE))));
+        }
+        assertTrue(bytes.size() < 1024, bytes.size() + " bytes");
+    }
+
     @Test
     void replicaIsLeftAsFound() {
         MultiLayerNetwork net = TinyNets.dense(10);

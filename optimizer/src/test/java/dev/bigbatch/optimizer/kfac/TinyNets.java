@@ -81,6 +81,21 @@ final class TinyNets {
         return net;
     }
 
+    /** in [2, 6, 7] → c1(conv 3×3 same, 3, relu) → c2(conv 3×3 same, 3, identity) → add(c1, c2) → softmax out(3). */
+    static ComputationGraph convResidual(long seed) {
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(seed)
+                .dataType(DataType.DOUBLE).convolutionMode(ConvolutionMode.Same).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(6, 7, 2))
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.RELU).build(), "in")
+                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.IDENTITY).build(), "c1")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c1", "c2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "add")
+                .setOutputs("out").build());
+        net.init();
+        return net;
+    }
+
     /** {@code n} examples of Gaussian features of {@code shape} with one-hot labels over {@code classes}. */
     static DataSet data(long seed, int n, int classes, long... shape) {
         Random r = new Random(seed);
