@@ -101,7 +101,7 @@ final class FisherTargets {
             throw new IllegalArgumentException("predictions of shape " + java.util.Arrays.toString(predicted.shape())
                     + " for " + exampleIds.length + " example ids");
         }
-        int n = (int) predicted.columns();
+        int n = predicted.columns();
         double[] p = predicted.castTo(DataType.DOUBLE).dup('c').data().asDouble();
         double[] y = new double[p.length];
         double sd = Math.sqrt(variance);

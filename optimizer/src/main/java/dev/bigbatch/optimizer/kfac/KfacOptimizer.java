@@ -194,7 +194,7 @@ public final class KfacOptimizer implements Optimizer {
             INDArray gMean = PackedSymmetric.unpack(gSum, inverseCount);
             KroneckerFactors b = blocks.get(id);
             if (b == null) {
-                b = KroneckerFactors.create(id, layout, (int) aMean.rows(), (int) gMean.rows());
+                b = KroneckerFactors.create(id, layout, aMean.rows(), gMean.rows());
                 blocks.put(id, b);
             }
             if (!b.updateAverages(aMean, gMean, config.factorDecay())) {

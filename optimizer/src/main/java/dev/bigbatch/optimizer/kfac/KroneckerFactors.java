@@ -175,7 +175,7 @@ final class KroneckerFactors {
     static KroneckerFactors restore(BlockId id, ParameterLayout layout, OptimizerState s) {
         INDArray a = s.array(id.inputKey());
         INDArray g = s.array(id.outputKey());
-        KroneckerFactors f = create(id, layout, (int) a.rows(), (int) g.rows());
+        KroneckerFactors f = create(id, layout, a.rows(), g.rows());
         f.a = a;
         f.g = g;
         f.updates = s.getLong(id.stem() + ".updates");

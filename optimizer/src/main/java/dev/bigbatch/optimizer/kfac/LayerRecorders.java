@@ -113,6 +113,7 @@ final class LayerRecorders implements AutoCloseable {
         installed.clear();
     }
 
+    @SuppressWarnings("try") // the scope is entered for its effect on allocation, not used in the body
     private static INDArray detachedCopy(INDArray x) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             return x.dup();

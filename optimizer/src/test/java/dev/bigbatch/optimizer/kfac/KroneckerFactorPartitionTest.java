@@ -53,7 +53,10 @@ class KroneckerFactorPartitionTest {
         DataSet data = TinyNets.data(23, N, 3, 2, 6, 7);
         StepSums first = new StepSums();
         StepSums retry = new StepSums();
-        new KroneckerFactorStatistic(FisherType.TRUE).accumulate(FakeShard.of(net.clone(), data, 4, 12, GHOST, 30, 5), first);
+        var params = net.params().dup();
+        new KroneckerFactorStatistic(FisherType.TRUE).accumulate(FakeShard.of(net, data, 4, 12, GHOST, 30, 5), first);
+        assertArrayEquals(params.toDoubleVector(), net.params().toDoubleVector(),
+                "training-mode passes leave the batch-norm running statistics alone");
         new KroneckerFactorStatistic(FisherType.TRUE).accumulate(FakeShard.of(net.clone(), data, 4, 12, GHOST, 30, 5), retry);
         for (String key : first.extras().keySet()) {
             assertArrayEquals(first.extraSum(key), retry.extraSum(key), key);

@@ -25,7 +25,7 @@ class KroneckerFactorStatisticConvTest {
     private static final int C = 2, H = 6, W = 7, OUT = 3, KH = 3, KW = 2, SH = 2, SW = 1, PH = 1, PW = 1, DH = 1, DW = 2;
     private static final int OH = 3, OW = 7;
 
-    /** Also checks that DL4J's backward pass returns the gradient summed (not averaged) over the minibatch. */
+    /** Σ over examples and positions of g āᵀ is DL4J's [∇W | ∇b], for every geometry and a residual graph. */
     @Test
     void perExampleOuterProductsSumToDl4jWeightGradient() {
         DataSet nchw = TinyNets.data(5, N, 3, C, H, W);
@@ -77,7 +77,11 @@ class KroneckerFactorStatisticConvTest {
         }
     }
 
-    /** KFC factors by explicit loops: zero padding, stride, dilation, relu, flatten, softmax output. */
+    /**
+     * KFC factors by explicit loops: zero padding, stride, dilation, relu, flatten, softmax output. The output delta
+     * here is p − y per example, unscaled, so this also confirms that DL4J's backward pass works with the loss summed
+     * over the minibatch (its updater divides by the minibatch size later).
+     */
     @Test
     void factorsEqualPlainJavaConvolution() {
         MultiLayerNetwork net = TinyNets.conv(6);
