@@ -43,7 +43,7 @@ import java.util.TreeSet;
  *       block has no inverse yet, keep d = ḡ (the first-order update);</li>
  *   <li>KL clipping (Ba et al. 2017): V_ℓ ← ν V_ℓ with ν = min(1, √(κ / (η_t² Σ_ℓ ⟨V_ℓ, ∇_ℓ⟩))), i.e. the update's
  *       squared Fisher norm is at most κ. The sum runs over the Kronecker blocks only, and only they are scaled: the
- *       first-order layers have no Fisher block to measure (TF-KFAC, which registers every variable, sums all);</li>
+ *       first-order layers have no Fisher block to measure them with;</li>
  *   <li>momentum and the step: u ← μ u + d, w ← w − η_t u (− η_t λ_wd w if decay is decoupled).</li>
  * </ol>
  * Not implemented from Martens &amp; Grosse 2015: Levenberg–Marquardt adaptation of λ (§6.5) and the
