@@ -19,6 +19,7 @@ public final class Optimizers {
     static {
         register("sgd", MomentumSgd.Config::read);
         register("momentum", MomentumSgd.Config::read);
+        register(dev.bigbatch.optimizer.kfac.KfacConfig.NAME, dev.bigbatch.optimizer.kfac.KfacConfig::read);
     }
 
     private Optimizers() {

@@ -1,0 +1,132 @@
+package dev.bigbatch.optimizer.kfac;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * The Kronecker block of a 2-D convolution (DL4J {@code ConvolutionLayer}; KFC, Grosse &amp; Martens 2016): ā are
+ * the input patches of each output position (with a trailing 1 for the bias), g the pre-activation gradients at that
+ * position. Scaling: see {@link CurvatureBlock}.
+ *
+ * <p>The patches are built exactly as DL4J's {@code ConvolutionLayer} builds them for its weight gradient
+ * (M2.1, {@code preOutput} and {@code backpropGradient}): NHWC input permuted to NCHW; padding from the
+ * configuration, or for {@code ConvolutionMode.Same} the top-left padding of
+ * {@code ConvolutionUtils.getSameModeTopLeftPadding}; {@code Convolution.im2col} with the layer's kernel, stride and
+ * dilation into a [examples, outH, outW, channels, kH, kW] array, whose rows are then (example, outH, outW) and whose
+ * columns (channel, kH, kW) match the c-order of W [nOut, nIn, kH, kW].
+ */
+public final class ConvolutionBlock implements CurvatureBlock {
+    private final BlockId id;
+    private final int nIn;
+    private final int nOut;
+    private final int[] kernel;
+    private final int[] stride;
+    private final int[] padding;
+    private final int[] dilation;
+    private final ConvolutionMode mode;
+    private final CNN2DFormat format;
+    private final boolean bias;
+
+    private ConvolutionBlock(String layerName, ConvolutionLayer conf, long[] weightShape, boolean bias) {
+        this.id = new BlockId(BlockKind.CONV2D, layerName);
+        this.nOut = Math.toIntExact(weightShape[0]);
+        this.nIn = Math.toIntExact(weightShape[1]);
+        this.kernel = new int[]{Math.toIntExact(weightShape[2]), Math.toIntExact(weightShape[3])};
+        this.stride = conf.getStride().clone();
+        this.padding = conf.getPadding().clone();
+        this.dilation = conf.getDilation().clone();
+        this.mode = conf.getConvolutionMode();
+        this.format = conf.getCnn2dDataFormat();
+        this.bias = bias;
+    }
+
+    /** The block of a DL4J {@code ConvolutionLayer} (exactly that class; its subclasses are other operations). */
+    static ConvolutionBlock of(String layerName, Layer layer) {
+        ConvolutionLayer conf = (ConvolutionLayer) layer.conf().getLayer();
+        long[] w = layer.paramTable().get(ConvolutionParamInitializer.WEIGHT_KEY).shape();
+        return new ConvolutionBlock(layerName, conf, w,
+                layer.paramTable().containsKey(ConvolutionParamInitializer.BIAS_KEY));
+    }
+
+    @Override
+    public BlockId id() {
+        return id;
+    }
+
+    @Override
+    public int inputDim() {
+        return nIn * kernel[0] * kernel[1] + (bias ? 1 : 0);
+    }
+
+    @Override
+    public int outputDim() {
+        return nOut;
+    }
+
+    @Override
+    public long positions(INDArray layerInput) {
+        int[] out = geometry(nchw(layerInput))[0];
+        return (long) out[0] * out[1];
+    }
+
+    @Override
+    public INDArray inputRows(INDArray layerInput) {
+        INDArray x = nchw(layerInput).castTo(DataType.DOUBLE);
+        if (x.size(1) != nIn) {
+            throw new IllegalStateException("convolution block " + id + ": input " + Arrays.toString(layerInput.shape())
+                    + " does not have " + nIn + " channels");
+        }
+        int[][] geometry = geometry(x);
+        int[] out = geometry[0];
+        int[] pad = geometry[1];
+        long examples = x.size(0);
+        INDArray col = Nd4j.createUninitialized(DataType.DOUBLE,
+                new long[]{examples, out[0], out[1], nIn, kernel[0], kernel[1]}, 'c');
+        // DL4J's im2col wants [examples, channels, kH, kW, outH, outW]; this permuted view of col is that.
+        Convolution.im2col(x, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
+                mode == ConvolutionMode.Same, col.permute(0, 3, 4, 5, 1, 2));
+        INDArray rows = col.reshape('c', examples * out[0] * out[1], (long) nIn * kernel[0] * kernel[1]);
+        return bias ? Nd4j.hstack(rows, Nd4j.ones(DataType.DOUBLE, rows.rows(), 1)) : rows;
+    }
+
+    @Override
+    public INDArray gradientRows(INDArray preActivationGradient) {
+        INDArray d = preActivationGradient;
+        if (d.rank() != 4 || d.size(1) != nOut) {
+            throw new IllegalStateException("convolution block " + id + ": pre-activation gradient "
+                    + Arrays.toString(d.shape()) + " is not NCHW with " + nOut + " channels");
+        }
+        return d.castTo(DataType.DOUBLE).permute(0, 2, 3, 1).dup('c')
+                .reshape('c', d.size(0) * d.size(2) * d.size(3), nOut);
+    }
+
+    private INDArray nchw(INDArray input) {
+        if (input.rank() != 4) {
+            throw new IllegalStateException("convolution block " + id + ": input " + Arrays.toString(input.shape())
+                    + " is not rank 4");
+        }
+        return format == CNN2DFormat.NHWC ? input.permute(0, 3, 1, 2) : input;
+    }
+
+    /** {output size, top-left padding} for an NCHW input, computed as DL4J's ConvolutionLayer computes them. */
+    private int[][] geometry(INDArray x) {
+        if (mode == ConvolutionMode.Same) {
+            int[] out = ConvolutionUtils.getOutputSize(x, kernel, stride, null, mode, dilation, CNN2DFormat.NCHW);
+            int[] pad = ConvolutionUtils.getSameModeTopLeftPadding(out,
+                    new int[]{(int) x.size(2), (int) x.size(3)}, kernel, stride, dilation);
+            return new int[][]{out, pad};
+        }
+        int[] out = ConvolutionUtils.getOutputSize(x, kernel, stride, padding, mode, dilation, CNN2DFormat.NCHW);
+        return new int[][]{out, padding};
+    }
+}

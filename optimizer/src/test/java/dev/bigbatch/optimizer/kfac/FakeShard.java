@@ -1,0 +1,107 @@
+package dev.bigbatch.optimizer.kfac;
+
+import dev.bigbatch.optimizer.ParameterLayout;
+import dev.bigbatch.optimizer.stats.ShardContext;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A ShardContext over an in-memory network: gradient() is DL4J's computeGradientAndScore, as an executor runs it. */
+final class FakeShard implements ShardContext {
+    private final Model net;
+    private final List<DataSet> batches;
+    private final List<long[]> ids;
+    private final long step;
+    private final long seed;
+    int gradientCalls;
+
+    FakeShard(Model net, List<DataSet> batches, List<long[]> ids, long step, long seed) {
+        this.net = net;
+        this.batches = batches;
+        this.ids = ids;
+        this.step = step;
+        this.seed = seed;
+    }
+
+    /** The examples [from, to) of {@code all} cut into ghost batches of {@code ghost} rows, ids = row numbers. */
+    static FakeShard of(Model net, DataSet all, int from, int to, int ghost, long step, long seed) {
+        List<DataSet> batches = new ArrayList<>();
+        List<long[]> ids = new ArrayList<>();
+        for (int s = from; s < to; s += ghost) {
+            int e = Math.min(to, s + ghost);
+            batches.add(new DataSet(rows(all.getFeatures(), s, e), rows(all.getLabels(), s, e)));
+            long[] id = new long[e - s];
+            for (int i = 0; i < id.length; i++) {
+                id[i] = s + i;
+            }
+            ids.add(id);
+        }
+        return new FakeShard(net, batches, ids, step, seed);
+    }
+
+    static INDArray rows(INDArray x, long from, long to) {
+        org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[x.rank()];
+        idx[0] = NDArrayIndex.interval(from, to);
+        for (int i = 1; i < idx.length; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        return x.get(idx).dup();
+    }
+
+    @Override
+    public Model network() {
+        return net;
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return ParameterLayout.of(net);
+    }
+
+    @Override
+    public List<DataSet> ghostBatches() {
+        return batches;
+    }
+
+    @Override
+    public List<long[]> exampleIds() {
+        return ids;
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public GradientResult gradient(DataSet batch) {
+        gradientCalls++;
+        return compute(net, batch);
+    }
+
+    /** DL4J's forward + backward on {@code batch}: the summed gradient (flat) and loss. */
+    static GradientResult compute(Model net, DataSet batch) {
+        if (net instanceof MultiLayerNetwork mln) {
+            mln.setInput(batch.getFeatures());
+            mln.setLabels(batch.getLabels());
+            mln.computeGradientAndScore();
+            return new GradientResult(mln.getFlattenedGradients().dup(), mln.score() * batch.numExamples(), null);
+        }
+        ComputationGraph cg = (ComputationGraph) net;
+        cg.setInputs(batch.getFeatures());
+        cg.setLabels(batch.getLabels());
+        cg.computeGradientAndScore();
+        return new GradientResult(cg.getFlattenedGradients().dup(), cg.score() * batch.numExamples(), null);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.bigbatch.optimizer.kfac;
+
+import dev.bigbatch.optimizer.ParameterLayout;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+import static dev.bigbatch.optimizer.kfac.KroneckerFactorStatisticDenseTest.addOuter;
+import static dev.bigbatch.optimizer.kfac.KroneckerFactorStatisticDenseTest.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Convolution blocks (KFC) against a plain-Java convolution written here, and against DL4J's own weight gradient for
+ * padding, stride, dilation, {@code Same} mode, NHWC and batch norm.
+ */
+class KroneckerFactorStatisticConvTest {
+    private static final int N = 4;
+    private static final int C = 2, H = 6, W = 7, OUT = 3, KH = 3, KW = 2, SH = 2, SW = 1, PH = 1, PW = 1, DH = 1, DW = 2;
+    private static final int OH = 3, OW = 7;
+
+    /** Σ over examples and positions of g āᵀ is DL4J's [∇W | ∇b], for every geometry and a residual graph. */
+    @Test
+    void perExampleOuterProductsSumToDl4jWeightGradient() {
+        DataSet nchw = TinyNets.data(5, N, 3, C, H, W);
+        DataSet nhwc = TinyNets.data(5, N, 3, H, W, C);
+        List<Object[]> cases = List.of(
+                new Object[]{TinyNets.conv(1), nchw, 2},
+                new Object[]{TinyNets.convNet(2, ConvolutionMode.Same, CNN2DFormat.NCHW, false), nchw, 2},
+                new Object[]{TinyNets.convNet(3, ConvolutionMode.Same, CNN2DFormat.NHWC, false), nhwc, 2},
+                new Object[]{TinyNets.convNet(4, ConvolutionMode.Truncate, CNN2DFormat.NCHW, true), nchw, 2},
+                new Object[]{TinyNets.convResidual(5), nchw, 3});
+        for (Object[] c : cases) {
+            Model net = (Model) c[0];
+            List<CurvatureBlocks.Bound> blocks = CurvatureBlocks.bind(net);
+            assertEquals(c[2], blocks.size(), "conv and output blocks; batch norm has none");
+            try (LayerRecorders rec = LayerRecorders.install(blocks)) {
+                INDArray flat = FakeShard.compute(net, (DataSet) c[1]).gradientSum().reshape(-1);
+                for (CurvatureBlocks.Bound b : blocks) {
+                    INDArray a = b.block().inputRows(rec.input(b));
+                    INDArray g = b.block().gradientRows(rec.preActivationGradient(b));
+                    INDArray dl4j = KroneckerFactors.create(b.block().id(), ParameterLayout.of(net),
+                            b.block().inputDim(), b.block().outputDim()).gradientMatrix(flat);
+                    assertClose(dl4j, g.transpose().mmul(a), b.block().id() + " gradient, case " + cases.indexOf(c));
+                }
+            }
+        }
+    }
+
+    /**
+     * The same on a FLOAT network, where DL4J runs its convolutions through the MKL-DNN helper on CPU: the recorders
+     * see the same input and delta. Tolerance: float rounding, observed 9e-8 relative.
+     */
+    @Test
+    void recordersWorkWithTheFloatHelperPath() {
+        MultiLayerNetwork net = TinyNets.convNet(8, ConvolutionMode.Same, CNN2DFormat.NCHW, true,
+                org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        DataSet data = TinyNets.data(9, N, 3, C, H, W);
+        data.setFeatures(data.getFeatures().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        data.setLabels(data.getLabels().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        List<CurvatureBlocks.Bound> blocks = CurvatureBlocks.bind(net);
+        try (LayerRecorders rec = LayerRecorders.install(blocks)) {
+            INDArray flat = FakeShard.compute(net, data).gradientSum().reshape(-1);
+            for (CurvatureBlocks.Bound b : blocks) {
+                INDArray a = b.block().inputRows(rec.input(b));
+                INDArray g = b.block().gradientRows(rec.preActivationGradient(b));
+                INDArray dl4j = KroneckerFactors.create(b.block().id(), ParameterLayout.of(net),
+                        b.block().inputDim(), b.block().outputDim()).gradientMatrix(flat);
+                assertClose(dl4j, g.transpose().mmul(a), b.block().id() + " gradient (FLOAT)", 1e-6);
+            }
+        }
+    }
+
+    /**
+     * KFC factors by explicit loops: zero padding, stride, dilation, relu, flatten, softmax output. The output delta
+     * here is p − y per example, unscaled, so this also confirms that DL4J's backward pass works with the loss summed
+     * over the minibatch (its updater divides by the minibatch size later).
+     */
+    @Test
+    void factorsEqualPlainJavaConvolution() {
+        MultiLayerNetwork net = TinyNets.conv(6);
+        DataSet data = TinyNets.data(7, N, 3, C, H, W);
+        double[][][][] x = toArray4(data.getFeatures());
+        INDArray kernel = net.getParam("0_W");
+        INDArray bias = net.getParam("0_b");
+        INDArray wOut = net.getParam("1_W");
+        INDArray bOut = net.getParam("1_b");
+        int in = C * KH * KW + 1;
+        double[][] a = new double[in][in];
+        double[][] g = new double[OUT][OUT];
+        INDArray dl4jConvOut = net.feedForward(data.getFeatures(), true).get(1);
+        for (int n = 0; n < N; n++) {
+            double[][] patches = new double[OH * OW][in];
+            double[][][] z = new double[OUT][OH][OW];
+            for (int oh = 0; oh < OH; oh++) {
+                for (int ow = 0; ow < OW; ow++) {
+                    double[] p = patches[oh * OW + ow];
+                    for (int c = 0; c < C; c++) {
+                        for (int kh = 0; kh < KH; kh++) {
+                            for (int kw = 0; kw < KW; kw++) {
+                                int r = oh * SH - PH + kh * DH;
+                                int s = ow * SW - PW + kw * DW;
+                                p[(c * KH + kh) * KW + kw] = r >= 0 && r < H && s >= 0 && s < W ? x[n][c][r][s] : 0;
+                            }
+                        }
+                    }
+                    p[in - 1] = 1;
+                    for (int o = 0; o < OUT; o++) {
+                        double v = bias.getDouble(o);
+                        for (int c = 0; c < C; c++) {
+                            for (int kh = 0; kh < KH; kh++) {
+                                for (int kw = 0; kw < KW; kw++) {
+                                    v += kernel.getDouble(o, c, kh, kw) * p[(c * KH + kh) * KW + kw];
+                                }
+                            }
+                        }
+                        z[o][oh][ow] = v;
+                        assertEquals(Math.max(0, v), dl4jConvOut.getDouble(n, o, oh, ow), 1e-12, "conv forward");
+                    }
+                    addOuter(a, p, 1);
+                }
+            }
+            // Output layer on the c-order flattening [channel, row, column] of the relu activations.
+            int flat = OUT * OH * OW;
+            double[] logits = new double[3];
+            for (int k = 0; k < 3; k++) {
+                logits[k] = bOut.getDouble(k);
+                for (int i = 0; i < flat; i++) {
+                    logits[k] += wOut.getDouble(i, k) * Math.max(0, z[i / (OH * OW)][(i / OW) % OH][i % OW]);
+                }
+            }
+            double max = Math.max(logits[0], Math.max(logits[1], logits[2]));
+            double sum = 0;
+            double[] prob = new double[3];
+            for (int k = 0; k < 3; k++) {
+                prob[k] = Math.exp(logits[k] - max);
+                sum += prob[k];
+            }
+            for (int oh = 0; oh < OH; oh++) {
+                for (int ow = 0; ow < OW; ow++) {
+                    double[] delta = new double[OUT];
+                    for (int o = 0; o < OUT; o++) {
+                        int i = (o * OH + oh) * OW + ow;
+                        for (int k = 0; k < 3; k++) {
+                            delta[o] += (prob[k] / sum - data.getLabels().getDouble(n, k)) * wOut.getDouble(i, k);
+                        }
+                        delta[o] *= z[o][oh][ow] > 0 ? 1 : 0;
+                    }
+                    addOuter(g, delta, 1.0 / (OH * OW));
+                }
+            }
+        }
+        FakeShard shard = FakeShard.of(net, data, 0, N, 2, 0, 1);
+        INDArray[] got = new KroneckerFactorStatistic(FisherType.EMPIRICAL).compute(shard)
+                .sums(new BlockId(BlockKind.CONV2D, "0"));
+        assertClose(Nd4j.create(a), got[0], "A = Σ over examples and positions of ā āᵀ");
+        assertClose(Nd4j.create(g), got[1], "G = Σ over examples of (1/|T|) Σ over positions of g gᵀ");
+    }
+
+    private static double[][][][] toArray4(INDArray x) {
+        double[][][][] out = new double[(int) x.size(0)][(int) x.size(1)][(int) x.size(2)][(int) x.size(3)];
+        for (int n = 0; n < out.length; n++) {
+            for (int c = 0; c < out[0].length; c++) {
+                for (int r = 0; r < out[0][0].length; r++) {
+                    for (int s = 0; s < out[0][0][0].length; s++) {
+                        out[n][c][r][s] = x.getDouble(n, c, r, s);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
