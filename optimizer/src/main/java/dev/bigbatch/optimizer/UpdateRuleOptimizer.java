@@ -59,10 +59,12 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         weightDecay.addToGradient(g, params, decayMask);
         double lr = schedule.at(step);
         INDArray decoupled = weightDecay.decoupledTerm(params, decayMask, lr);
+        beforeUpdate(sums);
         INDArray delta = update(g, lr, step).muli(trainableMask);
         if (decoupled != null) {
             delta.addi(decoupled);
         }
+        afterUpdate(delta);
         params.subi(delta);
         step++;
         return new StepReport(lr, gradNorm, delta.norm2Number().doubleValue());
@@ -83,6 +85,21 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
      * non-trainable parameters are zero) at learning rate {@code lr}. May reuse {@code g}'s storage.
      */
     protected abstract INDArray update(INDArray g, double lr, long step);
+
+    /**
+     * Called once per step before {@link #update}, with the step's aggregated sums, for rules that consume
+     * statistics beyond the gradient (e.g. executor-computed iterates in {@link StepSums#extras()}). Default: nothing.
+     */
+    protected void beforeUpdate(StepSums sums) {
+    }
+
+    /**
+     * Called once per step with the exact change about to be applied, w ← w − {@code delta} (the rule's Δ masked to
+     * trainable parameters, plus any decoupled decay), for rules that track the weights themselves (e.g. a moving
+     * average). Must not modify {@code delta}. Default: nothing.
+     */
+    protected void afterUpdate(INDArray delta) {
+    }
 
     /** Writes the rule's own arrays and scalars; the step counter is written by this class. */
     protected abstract void saveRuleState(OptimizerState state);
