@@ -9,6 +9,7 @@ import dev.bigbatch.optimizer.firstorder.Adam;
 import dev.bigbatch.optimizer.firstorder.Nesterov;
 import dev.bigbatch.optimizer.firstorder.RmsProp;
 import dev.bigbatch.optimizer.firstorder.Rprop;
+import dev.bigbatch.optimizer.neumann.NeumannConfig;
 import dev.bigbatch.optimizer.sgd.MomentumSgd;
 
 import java.util.LinkedHashMap;
@@ -35,12 +36,13 @@ public final class Optimizers {
         register(Adam.NAME, Adam::read);
         register(AdaMax.NAME, AdaMax::read);
         register(AdaGradNorm.NAME, AdaGradNorm.Config::read);
+        register(NeumannConfig.NAME, NeumannConfig::read);
     }
 
     private Optimizers() {
     }
 
-    /** Adds an optimizer; later issues register theirs here. */
+    /** Adds an optimizer; each registers itself in the static block above. */
     static void register(String name, BiFunction<String, ConfigReader, OptimizerConfig> reader) {
         READERS.put(name, reader);
     }
