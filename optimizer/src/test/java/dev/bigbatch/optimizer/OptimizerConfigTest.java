@@ -73,6 +73,7 @@ class OptimizerConfigTest {
             "name = neumann, mode = two-loop, inner-iterations = 0 | optimizer.inner-iterations",
             "name = neumann, mode = two-loop, clip-norm = 1 | optimizer.clip-norm",
             "name = neumann, momentum-unit-epochs = 0 | optimizer.momentum-unit-epochs",
+            "name = neumann, momentum-max = 1 | optimizer.momentum-max",
             "name = adam, betta1 = 0.9 | optimizer.betta1",
             "name = lbfgs | optimizer.name",
     })

@@ -87,6 +87,10 @@ public record NeumannConfig(CommonSettings common, String mode, double cubic, do
         double reset = r.positive("reset-epochs", DEFAULT_RESET_EPOCHS, MAX_EPOCHS);
         int growth = r.integer("reset-growth", DEFAULT_RESET_GROWTH, 1, 16);
         int inner = r.integer("inner-iterations", DEFAULT_INNER_ITERATIONS, 1, 1000);
+        if (!twoLoop && muMax >= 1) {
+            throw new ConfigError(r.fullKey("momentum-max"), "must be below 1 with mode = single-loop, where m would "
+                    + "never decay; found " + muMax + " (μ = 1 is the plain Neumann series of mode = two-loop)");
+        }
         if (twoLoop && common.clipNorm() > 0) {
             throw new ConfigError(r.fullKey("clip-norm"), "is not supported with mode = two-loop: clipping each "
                     + "inner gradient would change the quadratic the inner loop solves; remove it or use single-loop");

@@ -34,6 +34,7 @@ public final class TwoLoopNeumannOptimizer extends UpdateRuleOptimizer {
     private final NeumannRegularizer regularizer;
     private final AverageOffset average;
     private INDArray meanIterate;
+    private INDArray iterateBuffer;
 
     public TwoLoopNeumannOptimizer(NeumannConfig config, ParameterLayout layout, TrainingShape shape) {
         super(layout, config.common().schedule().create(shape), config.common().weightDecay(),
@@ -77,7 +78,11 @@ public final class TwoLoopNeumannOptimizer extends UpdateRuleOptimizer {
             throw new IllegalStateException("step " + stepCount() + ": executors returned no Neumann inner-loop "
                     + "iterates; the loop must run the statistics of request() on every step");
         }
-        meanIterate = Nd4j.createFromArray(sum.clone()).divi(examples[0]);
+        if (iterateBuffer == null || iterateBuffer.length() != sum.length) {
+            iterateBuffer = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, sum.length);
+        }
+        iterateBuffer.data().setData(sum);
+        meanIterate = iterateBuffer.divi(examples[0]);
     }
 
     @Override

@@ -46,6 +46,29 @@ class OwnRuleReferenceTest {
         }, s -> concat(doubles(s.array("step-sizes")), doubles(s.array("previous-gradient"))), t -> initial);
     }
 
+    /** {@code MomentumSgd} (heavy ball, Goyal et al. 2017 eq. 9–10). */
+    @Test
+    void heavyBallMatchesGoyalEtAlEquations9And10() {
+        double mu = 0.8;
+        check("name = momentum, momentum = " + mu, new Reference() {
+            final double[] u = new double[N];
+
+            public double[] delta(double[] g, double lr, int t) {
+                double[] d = new double[N];
+                for (int i = 0; i < N; i++) {
+                    u[i] = mu * u[i] + g[i];
+                    d[i] = lr * u[i];
+                }
+                return d;
+            }
+
+            public double[] state() {
+                return u;
+            }
+        }, s -> doubles(s.array("velocity")), ReferenceHarness::decayingRate,
+                "learning-rate = " + BASE_RATE + ", schedule.name = polynomial");
+    }
+
     @Test
     void adaGradNormMatchesWardWuBottouAlgorithm1() {
         double b0 = 0.3;

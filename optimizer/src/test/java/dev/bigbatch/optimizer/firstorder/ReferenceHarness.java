@@ -62,8 +62,9 @@ final class ReferenceHarness {
     }
 
     static void check(String hocon, Reference ref, Function<OptimizerState, double[]> state,
-                      java.util.function.IntToDoubleFunction rate) {
-        Optimizer opt = config("optimizer { " + hocon + " }").create(LAYOUT, SHAPE);
+                      java.util.function.IntToDoubleFunction rate, String... more) {
+        String extra = more.length == 0 ? "" : ", " + String.join(", ", more);
+        Optimizer opt = config("optimizer { " + hocon + extra + " }").create(LAYOUT, SHAPE);
         Random random = new Random(42);
         float[] w0 = gaussian(random, N, 1.0);
         INDArray params = vector(w0);
