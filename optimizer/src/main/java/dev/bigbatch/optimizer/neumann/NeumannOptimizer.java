@@ -30,6 +30,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * norms are over all trainable parameters together; β = {@code repulsive-regularizer-per-parameter} × their number.
  * Shared with every first-order rule: batch-norm statistic deltas, clipping (of ∇f̂) and weight decay (L2 adds λw to
  * ∇f̂ at the stored weights, as an L2 loss term would; decoupled decay acts on the stored weights).
+ *
+ * <p>Where the listing leaves room, we read it literally and say so: v_0 = w_0 is taken at the very first step and
+ * v is not updated during the SGD warm-up (lines 1–2), so the warm-up's progress is the initial ‖w − v‖ (with the
+ * paper's β = 10⁻⁵n the repulsive force β/‖w − v‖² would be enormous if v started on w); μ(t)'s t counts epochs (the
+ * paper's unit of time, §4), see {@link NeumannSchedule}; η(t) is the shared schedule rather than the paper's
+ * η ∝ 1/t (§3.1), so that all optimizers compare under the same schedule.
  */
 public final class NeumannOptimizer extends UpdateRuleOptimizer {
     static final String ITERATE = "neumann-iterate";
