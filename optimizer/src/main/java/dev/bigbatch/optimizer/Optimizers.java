@@ -1,6 +1,15 @@
 package dev.bigbatch.optimizer;
 
 import dev.bigbatch.optimizer.config.ConfigReader;
+import dev.bigbatch.optimizer.firstorder.AdaDelta;
+import dev.bigbatch.optimizer.firstorder.AdaGrad;
+import dev.bigbatch.optimizer.firstorder.AdaGradNorm;
+import dev.bigbatch.optimizer.firstorder.AdaMax;
+import dev.bigbatch.optimizer.firstorder.Adam;
+import dev.bigbatch.optimizer.firstorder.Nesterov;
+import dev.bigbatch.optimizer.firstorder.RmsProp;
+import dev.bigbatch.optimizer.firstorder.Rprop;
+import dev.bigbatch.optimizer.neumann.NeumannConfig;
 import dev.bigbatch.optimizer.sgd.MomentumSgd;
 
 import java.util.LinkedHashMap;
@@ -19,13 +28,22 @@ public final class Optimizers {
     static {
         register("sgd", MomentumSgd.Config::read);
         register("momentum", MomentumSgd.Config::read);
+        register(Nesterov.NAME, Nesterov::read);
+        register(Rprop.NAME, Rprop.Config::read);
+        register(AdaGrad.NAME, AdaGrad::read);
+        register(RmsProp.NAME, RmsProp::read);
+        register(AdaDelta.NAME, AdaDelta::read);
+        register(Adam.NAME, Adam::read);
+        register(AdaMax.NAME, AdaMax::read);
+        register(AdaGradNorm.NAME, AdaGradNorm.Config::read);
+        register(NeumannConfig.NAME, NeumannConfig::read);
         register(dev.bigbatch.optimizer.kfac.KfacConfig.NAME, dev.bigbatch.optimizer.kfac.KfacConfig::read);
     }
 
     private Optimizers() {
     }
 
-    /** Adds an optimizer; later issues register theirs here. */
+    /** Adds an optimizer; each registers itself in the static block above. */
     static void register(String name, BiFunction<String, ConfigReader, OptimizerConfig> reader) {
         READERS.put(name, reader);
     }

@@ -6,6 +6,12 @@ import dev.bigbatch.optimizer.state.OptimizerState;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.List;
 
 /**
  * The shared step of first-order rules; subclasses supply only the rule ({@link #update}) and its state.
@@ -18,15 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>L2 weight decay (if so configured): ḡ ← ḡ + λ w;</li>
  *   <li>Δ = rule(ḡ, η_t, t); w ← w − Δ − (decoupled decay η_t λ w_{t−1}, if so configured);</li>
  * </ol>
+ * The step allocates no parameter-sized arrays of its own (the mean gradient goes into a buffer reused across steps,
+ * batch-norm statistics are handled through views of their segments): allocating and first touching a 100 MB array
+ * costs more than the arithmetic of a whole step on a ResNet-50-sized vector.
  */
 public abstract class UpdateRuleOptimizer implements Optimizer {
     protected final ParameterLayout layout;
     protected final LearningRateSchedule schedule;
     protected final WeightDecay weightDecay;
     protected final double clipNorm;
-    private final INDArray trainableMask;
-    private final INDArray statisticMask;
-    private final INDArray decayMask;
+    private final List<ParameterLayout.Segment> statistics;
+    private INDArray decayMask;
+    private INDArray gradient;
     protected long step;
 
     protected UpdateRuleOptimizer(ParameterLayout layout, LearningRateSchedule schedule, WeightDecay weightDecay,
@@ -35,9 +44,7 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         this.schedule = schedule;
         this.weightDecay = weightDecay;
         this.clipNorm = clipNorm;
-        this.trainableMask = layout.mask(ParameterRole::trainable, DataType.FLOAT);
-        this.statisticMask = layout.mask(r -> !r.trainable(), DataType.FLOAT);
-        this.decayMask = weightDecay.mask(layout, DataType.FLOAT);
+        this.statistics = layout.withRole(ParameterRole.NORM_STATISTIC);
     }
 
     @Override
@@ -47,30 +54,90 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
 
     @Override
     public final StepReport step(INDArray params, StepSums sums) {
-        INDArray g = sums.meanGradient().castTo(params.dataType());
-        if (g.length() != params.length()) {
-            throw new IllegalArgumentException("gradient has " + g.length() + " values, parameters " + params.length());
-        }
-        applyStatisticDeltas(params, g, statisticMask);
+        INDArray g = meanGradient(sums, params);
+        INDArray w = flat(params);
+        applyStatisticDeltas(w, g, statistics);
         double gradNorm = g.norm2Number().doubleValue();
         if (clipNorm > 0 && gradNorm > clipNorm) {
             g.muli(clipNorm / gradNorm);
         }
-        weightDecay.addToGradient(g, params, decayMask);
+        INDArray mask = decayMask(w.dataType());
+        weightDecay.addToGradient(g, w, mask);
         double lr = schedule.at(step);
-        INDArray decoupled = weightDecay.decoupledTerm(params, decayMask, lr);
-        INDArray delta = update(g, lr, step).muli(trainableMask);
+        INDArray decoupled = weightDecay.decoupledTerm(w, mask, lr);
+        beforeUpdate(sums);
+        INDArray delta = update(g, lr, step);
+        zero(delta, statistics);
         if (decoupled != null) {
             delta.addi(decoupled);
         }
-        params.subi(delta);
+        afterUpdate(delta);
+        w.subi(delta);
         step++;
         return new StepReport(lr, gradNorm, delta.norm2Number().doubleValue());
     }
 
+    /** Σg / count in a buffer reused across steps (FLOAT parameters), or a new array of the parameters' type. */
+    private INDArray meanGradient(StepSums sums, INDArray params) {
+        float[] sum = sums.gradientSum();
+        if (sum == null || sums.count() == 0) {
+            return sums.meanGradient(); // throws: nothing was aggregated
+        }
+        if (sum.length != params.length()) {
+            throw new IllegalArgumentException("gradient has " + sum.length + " values, parameters " + params.length());
+        }
+        if (params.dataType() != DataType.FLOAT) {
+            return sums.meanGradient().castTo(params.dataType());
+        }
+        if (gradient == null) {
+            gradient = Nd4j.create(DataType.FLOAT, sum.length);
+        }
+        gradient.data().setData(sum);
+        return gradient.divi(sums.count());
+    }
+
+    /** A rank-1 view of the parameter vector (DL4J holds it as a 1 × n row). */
+    private static INDArray flat(INDArray params) {
+        if (params.rank() == 1) {
+            return params;
+        }
+        INDArray v = Shape.newShapeNoCopy(params, new long[]{params.length()}, false);
+        if (v == null) {
+            throw new IllegalArgumentException("parameters must be a contiguous vector, found shape "
+                    + java.util.Arrays.toString(params.shape()));
+        }
+        return v;
+    }
+
+    private INDArray decayMask(DataType type) {
+        if (decayMask == null && weightDecay.enabled()) {
+            decayMask = weightDecay.mask(layout, type);
+        }
+        return decayMask;
+    }
+
+    /** Sets the entries of {@code segments} to 0 in the flat vector {@code v}. */
+    private static void zero(INDArray v, List<ParameterLayout.Segment> segments) {
+        for (ParameterLayout.Segment s : segments) {
+            v.get(NDArrayIndex.interval(s.offset(), s.offset() + s.length())).assign(0);
+        }
+    }
+
     /**
-     * Subtracts the mean batch-norm running-statistic deltas from {@code params} and zeroes them in {@code g}.
-     * Shared with optimizers that do not extend this class.
+     * Subtracts the mean batch-norm running-statistic deltas from the flat parameter vector {@code params} and
+     * zeroes them in {@code g}, segment by segment. Shared with optimizers that do not extend this class.
+     */
+    public static void applyStatisticDeltas(INDArray params, INDArray g, List<ParameterLayout.Segment> statistics) {
+        for (ParameterLayout.Segment s : statistics) {
+            INDArrayIndex range = NDArrayIndex.interval(s.offset(), s.offset() + s.length());
+            params.get(range).subi(g.get(range));
+            g.get(range).assign(0);
+        }
+    }
+
+    /**
+     * Subtracts the mean batch-norm running-statistic deltas from {@code params} and zeroes them in {@code g}, given
+     * a 0/1 mask of the statistics. Same result as the segment form, at the cost of a parameter-sized temporary.
      */
     public static void applyStatisticDeltas(INDArray params, INDArray g, INDArray statisticMask) {
         INDArray statDelta = g.mul(statisticMask);
@@ -80,9 +147,26 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
 
     /**
      * The rule: returns Δ with w ← w − Δ for gradient {@code g} (already clipped and L2-regularized; entries of
-     * non-trainable parameters are zero) at learning rate {@code lr}. May reuse {@code g}'s storage.
+     * non-trainable parameters are zero) at learning rate {@code lr}. {@code g} is a buffer of this class reused
+     * every step: the rule may overwrite and return it, but must not keep it. Entries of Δ at batch-norm statistics
+     * are set to 0 afterwards.
      */
     protected abstract INDArray update(INDArray g, double lr, long step);
+
+    /**
+     * Called once per step before {@link #update}, with the step's aggregated sums, for rules that consume
+     * statistics beyond the gradient (e.g. executor-computed iterates in {@link StepSums#extras()}). Default: nothing.
+     */
+    protected void beforeUpdate(StepSums sums) {
+    }
+
+    /**
+     * Called once per step with the exact change about to be applied, w ← w − {@code delta} (the rule's Δ masked to
+     * trainable parameters, plus any decoupled decay), for rules that track the weights themselves (e.g. a moving
+     * average). Must not modify {@code delta}. Default: nothing.
+     */
+    protected void afterUpdate(INDArray delta) {
+    }
 
     /** Writes the rule's own arrays and scalars; the step counter is written by this class. */
     protected abstract void saveRuleState(OptimizerState state);

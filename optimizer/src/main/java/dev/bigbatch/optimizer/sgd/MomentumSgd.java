@@ -71,7 +71,8 @@ public final class MomentumSgd extends UpdateRuleOptimizer {
             velocity = Nd4j.zeros(g.dataType(), g.length());
         }
         velocity.muli(config.momentum()).addi(g);
-        return velocity.mul(lr);
+        // η u into g's buffer rather than a new parameter-sized array (same values as velocity.mul(lr)).
+        return g.assign(velocity).muli(lr);
     }
 
     @Override

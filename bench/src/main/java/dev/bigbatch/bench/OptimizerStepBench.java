@@ -1,0 +1,138 @@
+package dev.bigbatch.bench;
+
+import com.typesafe.config.ConfigFactory;
+import dev.bigbatch.optimizer.Optimizer;
+import dev.bigbatch.optimizer.Optimizers;
+import dev.bigbatch.optimizer.ParameterLayout;
+import dev.bigbatch.optimizer.ParameterRole;
+import dev.bigbatch.optimizer.TrainingShape;
+import dev.bigbatch.optimizer.config.ConfigReader;
+import dev.bigbatch.optimizer.stats.StepSums;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The driver-side optimizer step alone ({@code Optimizer.step}: mean gradient from the aggregated sums, batch-norm
+ * statistics, the rule, the weight update) on a ResNet-50-sized parameter vector, Neumann (single-loop) against Adam
+ * and heavy-ball SGD, measured in the same run.
+ *
+ * <p>Each optimizer first takes warm-up steps (JIT, allocation), then the optimizers are timed in interleaved rounds
+ * so that load from other processes falls on all of them alike; the median over rounds of the per-step time is
+ * reported, and the ratio of medians. Neumann runs with no SGD warm-up (so every timed step is a Neumann step) and a
+ * tiny repulsive weight, so that on random gradients the regularizer is computed and applied every step without its
+ * values overflowing; the work per step is the same as with the paper's β.
+ *
+ * <p>Usage: {@code OptimizerStepBench [parameters] [rounds] [steps-per-round]}.
+ */
+public final class OptimizerStepBench {
+    private static final long DEFAULT_PARAMETERS = 25_600_000L;
+    /** ResNet-50 has 53,120 batch-norm running statistics (mean + variance of 26,560 channels). */
+    private static final int STATISTICS = 53_120;
+    private static final int NORM_CHANNELS = 26_560;
+    private static final int WARMUP_STEPS = 5;
+    private static final int DEFAULT_ROUNDS = 7;
+    private static final int DEFAULT_STEPS_PER_ROUND = 5;
+
+    private OptimizerStepBench() {
+    }
+
+    public static void main(String[] args) {
+        long n = args.length > 0 ? Long.parseLong(args[0]) : DEFAULT_PARAMETERS;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_ROUNDS;
+        int perRound = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_STEPS_PER_ROUND;
+        ParameterLayout layout = layout(n);
+        TrainingShape shape = new TrainingShape(1_000_000, 1_000, 4096);
+        Map<String, String> configs = new LinkedHashMap<>();
+        configs.put("adam", "name = adam");
+        configs.put("neumann", "name = neumann, sgd-warmup-epochs = 0, repulsive-regularizer-per-parameter = 1e-15");
+        configs.put("momentum", "name = momentum");
+
+        StepSums sums = new StepSums();
+        sums.addExamples(1, 0, 0, 0);
+        sums.addGradient(Nd4j.createFromArray(gaussian(new Random(1), (int) n, 1e-3)), 1.0);
+        float[] w0 = gaussian(new Random(2), (int) n, 0.05);
+
+        Map<String, Optimizer> optimizers = new LinkedHashMap<>();
+        Map<String, INDArray> params = new LinkedHashMap<>();
+        Map<String, List<Double>> perStep = new LinkedHashMap<>();
+        for (var e : configs.entrySet()) {
+            Optimizer opt = Optimizers.read(new ConfigReader(ConfigFactory.parseString(e.getValue()), "optimizer"))
+                    .create(layout, shape);
+            INDArray w = Nd4j.createFromArray(w0.clone());
+            for (int i = 0; i < WARMUP_STEPS; i++) {
+                opt.step(w, sums);
+            }
+            optimizers.put(e.getKey(), opt);
+            params.put(e.getKey(), w);
+            perStep.put(e.getKey(), new ArrayList<>());
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (String name : optimizers.keySet()) {
+                Optimizer opt = optimizers.get(name);
+                INDArray w = params.get(name);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < perRound; i++) {
+                    opt.step(w, sums);
+                }
+                w.sumNumber(); // wait for the backend before reading the clock
+                perStep.get(name).add((System.nanoTime() - t0) / 1e6 / perRound);
+            }
+        }
+        System.out.printf(Locale.ROOT, "optimizer step on %,d parameters (%d statistics), %s backend, %d warm-up "
+                        + "steps, %d interleaved rounds of %d steps%n", n, STATISTICS,
+                Nd4j.getBackend().getClass().getSimpleName(), WARMUP_STEPS, rounds, perRound);
+        for (String name : optimizers.keySet()) {
+            double[] v = perStep.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.printf(Locale.ROOT, "  %-9s median %8.2f ms/step   min %8.2f   max %8.2f   finite=%s%n", name,
+                    median(v), v[0], v[v.length - 1], Double.isFinite(params.get(name).sumNumber().doubleValue()));
+        }
+        double adam = median(sorted(perStep.get("adam")));
+        System.out.printf(Locale.ROOT, "  ratio neumann / adam    = %.3f%n", median(sorted(perStep.get("neumann"))) / adam);
+        System.out.printf(Locale.ROOT, "  ratio momentum / adam   = %.3f%n", median(sorted(perStep.get("momentum"))) / adam);
+    }
+
+    /** One weight block, the batch-norm scales, shifts and running statistics of a ResNet-50-like network. */
+    static ParameterLayout layout(long n) {
+        long weights = n - 2L * NORM_CHANNELS - STATISTICS;
+        List<ParameterLayout.Segment> s = new ArrayList<>();
+        long offset = 0;
+        Object[][] parts = {{"W", ParameterRole.WEIGHT, weights}, {"gamma", ParameterRole.NORM_SCALE, (long) NORM_CHANNELS},
+                {"beta", ParameterRole.NORM_SHIFT, (long) NORM_CHANNELS}, {"mean", ParameterRole.NORM_STATISTIC,
+                (long) STATISTICS}};
+        for (int i = 0; i < parts.length; i++) {
+            long len = (Long) parts[i][2];
+            s.add(new ParameterLayout.Segment(String.valueOf(i), i, (String) parts[i][0], (ParameterRole) parts[i][1],
+                    offset, len, new long[]{len}));
+            offset += len;
+        }
+        return new ParameterLayout(s, offset);
+    }
+
+    static float[] gaussian(Random random, int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextGaussian() * scale);
+        }
+        return v;
+    }
+
+    static double[] sorted(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a;
+    }
+
+    static double median(double[] sorted) {
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+}
