@@ -21,7 +21,7 @@ class OptimizerConfigTest {
     @Test
     void everyNameIsRegisteredAndCreatesItsOptimizer() {
         assertEquals(List.of("sgd", "momentum", "nesterov", "rprop", "adagrad", "rmsprop", "adadelta", "adam",
-                "adamax", "adagrad-norm", "neumann"), Optimizers.names());
+                "adamax", "adagrad-norm", "neumann", "kfac"), Optimizers.names());
         for (String name : Optimizers.names()) {
             Optimizer opt = config("optimizer.name = " + name).create(OptimizerFixtures.weights(4), SHAPE);
             assertEquals(name, opt.name());
