@@ -5,6 +5,7 @@ import dev.bigbatch.jobs.cli.Command;
 import dev.bigbatch.jobs.cli.EvaluateCommand;
 import dev.bigbatch.jobs.cli.ExportCommand;
 import dev.bigbatch.jobs.cli.PrepareCifarCommand;
+import dev.bigbatch.jobs.cli.ReportCommand;
 import dev.bigbatch.jobs.cli.SynthCifarCommand;
 import dev.bigbatch.jobs.cli.TrainCommand;
 import dev.bigbatch.jobs.exit.ExitCode;
@@ -24,7 +25,7 @@ public final class Main {
 
     static {
         for (Command c : List.of(new SynthCifarCommand(), new PrepareCifarCommand(), new TrainCommand(),
-                new EvaluateCommand(), new ExportCommand())) {
+                new EvaluateCommand(), new ExportCommand(), new ReportCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -35,6 +35,10 @@ public final class Arguments {
                     throw new ConfigError(opt, "needs a value");
                 }
                 a.values.computeIfAbsent(opt, k -> new ArrayList<>()).add(args.get(++i));
+                // A list option (--runs A B C) takes following non-option words too.
+                while (opt.equals("--runs") && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                    a.values.get(opt).add(args.get(++i));
+                }
             } else {
                 List<String> known = new ArrayList<>(valued);
                 known.addAll(flags);

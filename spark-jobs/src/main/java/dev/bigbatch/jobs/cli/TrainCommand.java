@@ -11,7 +11,14 @@ import dev.bigbatch.jobs.data.ImageDecoders;
 import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.ConfigLoader;
 import dev.bigbatch.jobs.run.DataSettings;
-import dev.bigbatch.jobs.run.MetricsLog;
+import dev.bigbatch.jobs.run.MetricsWriter;
+import dev.bigbatch.jobs.checkpoint.Checkpoint;
+import dev.bigbatch.jobs.checkpoint.CheckpointStore;
+import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
+import dev.bigbatch.jobs.exit.ExitCode;
+import dev.bigbatch.jobs.train.RunCheckpoints;
+import dev.bigbatch.optimizer.config.ConfigError;
+import java.util.Optional;
 import dev.bigbatch.jobs.run.RunConfig;
 import dev.bigbatch.jobs.train.Evaluation;
 import dev.bigbatch.jobs.train.RunSpec;
@@ -31,14 +38,14 @@ import java.util.Set;
 
 /**
  * {@code train --config FILE [--set key=value]... --out URI}: validates the config before Spark starts, prepares a
- * synthetic CIFAR-10-format dataset when {@code data.path} is empty, trains, evaluates, and leaves the run directory:
- * {@code config.conf}, {@code metrics.jsonl}, {@code evaluation.json}, {@code model.zip}.
+ * synthetic CIFAR-10-format dataset when {@code data.path} is empty, trains, evaluates, and leaves the run directory
+ * ({@link RunDirectory}).
+ *
+ * <p>Idempotent for schedulers: re-running the same command on the same {@code --out} resumes from the newest valid
+ * checkpoint (as {@code --resume} does), and after a finished run ({@code _SUCCESS}) does nothing and exits 0 unless
+ * {@code --restart} is given. {@code --warm-start} starts a new run from earlier weights.
  */
 public final class TrainCommand implements Command {
-    static final String MODEL_FILE = "model.zip";
-    static final String CONFIG_FILE = "config.conf";
-    static final String EVALUATION_FILE = "evaluation.json";
-
     @Override
     public String name() {
         return "train";
@@ -46,28 +53,51 @@ public final class TrainCommand implements Command {
 
     @Override
     public String usage() {
-        return "train --config FILE [--set key=value]... --out URI";
+        return "train --config FILE [--set key=value]... --out URI [--resume] [--restart] [--warm-start MODEL_OR_RUN]";
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("--config", "--set", "--out");
+        return Set.of("--config", "--set", "--out", "--warm-start");
     }
 
     @Override
-    public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
+    public Set<String> flags() {
+        return Set.of("--resume", "--restart");
+    }
+
+    @Override
+    public ExitCode run(Arguments args, PrintStream out) throws Exception {
         RunConfig cfg = RunConfig.from(ConfigLoader.load(args.optional("--config", null), args.all("--set")));
         String outUri = args.required("--out");
+        if (args.flag("--resume") && args.flag("--restart")) {
+            throw new ConfigError("--restart", "cannot be combined with --resume");
+        }
         SparkSession spark = SparkSessions.start(name(), cfg.spark());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         RunFiles files = new RunFiles(outUri, hadoop);
-        files.writeText(CONFIG_FILE, cfg.render());
+        if (args.flag("--restart")) {
+            RunDirectory.clearTrainingState(files, out);
+        } else if (files.exists(RunDirectory.SUCCESS)) {
+            out.println("bigbatch train: " + files.dir() + " already holds a finished run (" + RunDirectory.SUCCESS
+                    + "); nothing to do. Use --restart to train it again from step 0.");
+            return ExitCode.ALREADY_DONE;
+        }
+        CheckpointStore store = CheckpointStore.inRun(outUri, hadoop, cfg.train().checkpoints().keep());
+        ConfigFingerprint fingerprint = ConfigFingerprint.of(cfg.resolved());
+        Optional<Checkpoint> resume = store.resume(fingerprint);
+        if (args.flag("--resume") && resume.isEmpty()) {
+            out.println("bigbatch train: --resume: no checkpoint in " + store.directory() + " yet; starting at step 0");
+        }
+        files.writeText(RunDirectory.CONFIG, cfg.render());
 
         String dataset = cfg.data().generate() ? synthetic(spark, files, cfg.data(), out) : cfg.data().path();
         DatasetManifest manifest = PreparedDatasets.manifest(dataset, hadoop);
         ModelSpec modelSpec = ModelSpec.of(cfg.model(), manifest.numClasses(), manifest.channels(), manifest.height(),
                 manifest.width(), cfg.train().seed());
         ComputationGraph net = ModelFactory.build(modelSpec);
+        RunCheckpoints.Start start = resume.map(RunCheckpoints.Start::from)
+                .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(), hadoop, out));
         RunSpec spec = new RunSpec(NetworkSpec.of(net, manifest.channels(), manifest.height(), manifest.width()),
                 ImageDecoders.forManifest(manifest, dataset), cfg.train().seed(), cfg.train().augment(),
                 cfg.train().ghostBatchSize());
@@ -77,13 +107,18 @@ public final class TrainCommand implements Command {
                 ? CachedSplit.load(spark, split(dataset, DatasetLayout.TEST), partitions) : null;
         out.printf("bigbatch train: model %s on %s (%s, %d classes)%n", modelSpec.name(), dataset, manifest.source(),
                 manifest.numClasses());
-        MetricsLog metrics = new MetricsLog(files);
+        MetricsWriter metrics = MetricsWriter.resume(files, start.step());
         TrainingLoop.Result result = new TrainingLoop(JavaSparkContext.fromSparkContext(spark.sparkContext()), net,
-                train, test, spec, cfg.train(), cfg.optimizer(), metrics, out).run();
-        files.write(MODEL_FILE, o -> ModelSerializer.writeModel(result.network(), o, false));
+                train, test, spec, cfg.train(), cfg.optimizer(), metrics, out)
+                .checkpointing(new RunCheckpoints(store, cfg.train().checkpoints(), fingerprint))
+                .afterEvaluation(() -> RunDirectory.refreshReport(files, hadoop))
+                .run(start);
+        files.write(RunDirectory.MODEL, o -> ModelSerializer.writeModel(result.network(), o, false));
         if (result.finalEval() != null) {
-            files.writeText(EVALUATION_FILE, evaluationJson(result.finalEval(), DatasetLayout.TEST, manifest));
+            files.writeText(RunDirectory.EVALUATION, evaluationJson(result.finalEval(), DatasetLayout.TEST, manifest));
         }
+        RunDirectory.refreshReport(files, hadoop);
+        RunDirectory.markSuccess(files, result);
         out.printf("done: %d steps, training loss %.4f -> %.4f%s%nrun directory: %s%n", result.steps(),
                 result.firstLoss(), result.lastLoss(), result.finalEval() == null ? ""
                         : String.format(", test top-1 %.4f, top-5 %.4f", result.finalEval().top1(), result.finalEval().top5()),
@@ -92,7 +127,7 @@ public final class TrainCommand implements Command {
         if (test != null) {
             test.release();
         }
-        return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
+        return ExitCode.SUCCESS;
     }
 
     static String split(String dataset, String name) {

@@ -1,7 +1,10 @@
 package dev.bigbatch.jobs.run;
 
+import dev.bigbatch.jobs.checkpoint.CheckpointCadence;
 import dev.bigbatch.optimizer.config.ConfigError;
 import dev.bigbatch.optimizer.config.ConfigReader;
+
+import java.util.List;
 
 /**
  * The {@code train} section.
@@ -15,9 +18,13 @@ import dev.bigbatch.optimizer.config.ConfigReader;
  * @param logEvery        log and record training metrics every this many steps
  * @param evalBatchSize   examples per inference batch in evaluation
  * @param augment         training augmentation on or off
+ * @param checkpoints     checkpoint cadence ({@code checkpoint-every}, {@code keep-checkpoints})
+ * @param divergenceFactor stop when a step's training loss exceeds this multiple of the first step's (0: only NaN/Inf)
+ * @param carryOptimizer  on {@code --warm-start} from a run directory, also carry its optimizer state
  */
 public record TrainSettings(int globalBatchSize, int ghostBatchSize, long steps, int epochs, long seed, long evalEvery,
-                            long logEvery, int evalBatchSize, boolean augment) {
+                            long logEvery, int evalBatchSize, boolean augment, CheckpointCadence checkpoints,
+                            double divergenceFactor, boolean carryOptimizer) {
     public static final int DEFAULT_GLOBAL_BATCH = 512;
     public static final int DEFAULT_GHOST_BATCH = 32;
     public static final long DEFAULT_STEPS = 0;
@@ -26,6 +33,9 @@ public record TrainSettings(int globalBatchSize, int ghostBatchSize, long steps,
     public static final long DEFAULT_EVAL_EVERY = 0;
     public static final long DEFAULT_LOG_EVERY = 10;
     public static final int DEFAULT_EVAL_BATCH = 256;
+    /** A loss 10× the first step's is far outside normal fluctuation and is where runs are not coming back. */
+    public static final double DEFAULT_DIVERGENCE_FACTOR = 10;
+    public static final List<String> WARM_START_OPTIMIZER = List.of("fresh", "carry");
 
     public static TrainSettings read(ConfigReader r) {
         int ghost = r.integer("ghost-batch-size", DEFAULT_GHOST_BATCH, 1, 1 << 16);
@@ -44,8 +54,17 @@ public record TrainSettings(int globalBatchSize, int ghostBatchSize, long steps,
         long logEvery = r.integer("log-every", DEFAULT_LOG_EVERY, 1L, Long.MAX_VALUE);
         int evalBatch = r.integer("eval-batch-size", DEFAULT_EVAL_BATCH, 1, 1 << 16);
         boolean augment = r.bool("augment", true);
+        CheckpointCadence cadence = new CheckpointCadence(
+                r.integer("checkpoint-every", CheckpointCadence.DEFAULT_EVERY, 0L, Long.MAX_VALUE),
+                r.integer("keep-checkpoints", CheckpointCadence.DEFAULT_KEEP, 1, 1000));
+        double divergence = r.decimal("divergence-factor", DEFAULT_DIVERGENCE_FACTOR, 0, 1e12);
+        if (divergence > 0 && divergence <= 1) {
+            throw new ConfigError(r.fullKey("divergence-factor"), "must be 0 (off) or above 1, found " + divergence);
+        }
+        boolean carry = r.oneOf("warm-start-optimizer", "fresh", WARM_START_OPTIMIZER).equals("carry");
         r.finish();
-        return new TrainSettings(global, ghost, steps, epochs, seed, evalEvery, logEvery, evalBatch, augment);
+        return new TrainSettings(global, ghost, steps, epochs, seed, evalEvery, logEvery, evalBatch, augment, cadence,
+                divergence, carry);
     }
 
     /** Steps of the run for a training split of {@code stepsPerEpoch} steps per epoch. */

@@ -37,6 +37,7 @@ final class EvalShard implements Function<ExampleBlock, StepSums> {
         StepSums sums = new StepSums();
         float[] total = new float[classes];
         float[] correct = new float[classes];
+        dev.bigbatch.jobs.device.ExecutorDevice.bindForCurrentTask();
         Replica replica = ReplicaPool.borrow(spec.network());
         try {
             replica.load(version, params.value());

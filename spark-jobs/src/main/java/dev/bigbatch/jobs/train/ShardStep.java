@@ -56,6 +56,7 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
         if (tc != null && tc.attemptNumber() == 0 && failFirstAttemptOfStep == p.step()) {
             throw new IllegalStateException("injected failure of step " + p.step() + " partition " + partition);
         }
+        dev.bigbatch.jobs.device.ExecutorDevice.bindForCurrentTask();
         Replica replica = ReplicaPool.borrow(spec.network());
         try {
             replica.load(p.step(), p.params());

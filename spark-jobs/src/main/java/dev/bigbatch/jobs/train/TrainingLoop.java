@@ -2,7 +2,7 @@ package dev.bigbatch.jobs.train;
 
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.exit.DivergenceError;
-import dev.bigbatch.jobs.run.MetricsLog;
+import dev.bigbatch.jobs.run.MetricsWriter;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.optimizer.Optimizer;
@@ -23,23 +23,27 @@ import java.util.Map;
 /**
  * The synchronous, driver-aggregated loop. Each step: broadcast the parameters and the step's plan, let every
  * partition compute the sums of its ghost batches, aggregate them along the ghost-batch tree, and let the driver's
- * optimizer take the step. Evaluates every {@code train.eval-every} steps and at the end.
+ * optimizer take the step. Evaluates every {@code train.eval-every} steps and at the end; checkpoints as configured;
+ * stops with a {@link DivergenceError} on a NaN/Inf or exploding loss, before writing anything from that step.
  */
 public final class TrainingLoop {
     private final JavaSparkContext sc;
-    private final ComputationGraph initial;
+    private final ComputationGraph net;
     private final CachedSplit train;
     private final CachedSplit test;
     private final RunSpec spec;
     private final TrainSettings settings;
     private final OptimizerConfig optimizerConfig;
-    private final MetricsLog metrics;
+    private final MetricsWriter metrics;
     private final PrintStream console;
+    private RunCheckpoints checkpoints = new RunCheckpoints(null, null, null);
+    private Runnable afterEvaluation = () -> { };
 
-    public TrainingLoop(JavaSparkContext sc, ComputationGraph initial, CachedSplit train, CachedSplit test, RunSpec spec, TrainSettings settings,
-                        OptimizerConfig optimizerConfig, MetricsLog metrics, PrintStream console) {
+    public TrainingLoop(JavaSparkContext sc, ComputationGraph net, CachedSplit train, CachedSplit test, RunSpec spec,
+                        TrainSettings settings, OptimizerConfig optimizerConfig, MetricsWriter metrics,
+                        PrintStream console) {
         this.sc = sc;
-        this.initial = initial;
+        this.net = net;
         this.train = train;
         this.test = test;
         this.spec = spec;
@@ -49,87 +53,122 @@ public final class TrainingLoop {
         this.console = console;
     }
 
+    /** Writes checkpoints through {@code c}. */
+    public TrainingLoop checkpointing(RunCheckpoints c) {
+        this.checkpoints = c;
+        return this;
+    }
+
+    /** Called after each evaluation has been recorded (e.g. to refresh report.html). */
+    public TrainingLoop afterEvaluation(Runnable r) {
+        this.afterEvaluation = r;
+        return this;
+    }
+
     /**
-     * @param network    the trained network, holding the evaluation parameters
-     * @param finalEval  evaluation at the end (null when there is no test split)
-     * @param steps      steps taken
-     * @param firstLoss  mean training loss of the first step
-     * @param lastLoss   mean training loss of the last step
+     * @param network   the trained network, holding the evaluation parameters
+     * @param finalEval evaluation at the end (null when there is no test split)
+     * @param steps     total steps of the run
+     * @param firstLoss mean training loss of the run's first step
+     * @param lastLoss  mean training loss of the last step
      */
     public record Result(ComputationGraph network, Evaluation.Result finalEval, long steps, double firstLoss,
                          double lastLoss) {
     }
 
     public Result run() {
-        ComputationGraph net = initial;
+        return run(RunCheckpoints.Start.fresh(net.params().dup()));
+    }
+
+    public Result run(RunCheckpoints.Start start) {
         ParameterLayout layout = ParameterLayout.of(net);
-        INDArray params = net.params().dup();
+        INDArray params = start.params().castTo(net.params().dataType()).reshape(layout.size()).dup();
         GlobalBatchSampler sampler = new GlobalBatchSampler(train.count(), settings.globalBatchSize(),
                 settings.ghostBatchSize(), settings.seed());
         long total = settings.totalSteps(sampler.stepsPerEpoch());
         Optimizer optimizer = optimizerConfig.create(layout,
                 new TrainingShape(total, sampler.stepsPerEpoch(), settings.globalBatchSize()));
+        if (start.optimizerState() != null) {
+            optimizer.restore(start.optimizerState());
+        }
         Broadcast<RunSpec> run = sc.broadcast(spec);
         DistributedStep distributed = new DistributedStep(sc, train, run);
         ProgressLine progress = new ProgressLine(console, total, settings.globalBatchSize());
         console.printf("bigbatch: %,d parameters, optimizer %s; %,d training examples, %d partitions, global batch %d "
-                        + "(%d ghost batches of %d), %d steps (%d per epoch)%n", layout.size(),
-                optimizer.name(), train.count(), train.partitions(), settings.globalBatchSize(),
-                sampler.ghostBatchesPerStep(), settings.ghostBatchSize(), total, sampler.stepsPerEpoch());
-        double firstLoss = Double.NaN;
+                        + "(%d ghost batches of %d), %d steps (%d per epoch)%s%n", layout.size(), optimizer.name(),
+                train.count(), train.partitions(), settings.globalBatchSize(), sampler.ghostBatchesPerStep(),
+                settings.ghostBatchSize(), total, sampler.stepsPerEpoch(),
+                start.step() > 0 ? ", resuming after step " + start.step() : "");
+        double firstLoss = start.firstLoss();
         double lastLoss = Double.NaN;
         try {
-            for (long step = 0; step < total; step++) {
+            for (long step = start.step(); step < total; step++) {
                 int epoch = sampler.epochOf(step);
                 sc.setJobDescription("bigbatch train step " + (step + 1) + "/" + total + " (epoch " + (epoch + 1) + ")");
                 long t0 = System.nanoTime();
                 StepPlan plan = new StepPlan(step, epoch, sampler.exampleIds(step), params.toFloatVector(),
                         optimizer.request());
                 StepSums sums = distributed.compute(plan);
-                if (!Double.isFinite(sums.meanLoss())) {
-                    throw new DivergenceError(step + 1, "training loss is " + sums.meanLoss()
-                            + "; lower optimizer.learning-rate or add warm-up (optimizer.schedule.warmup-steps)");
+                lastLoss = sums.meanLoss();
+                if (Double.isNaN(firstLoss)) {
+                    firstLoss = lastLoss;
                 }
+                checkDivergence(step + 1, lastLoss, firstLoss);
                 StepReport report = optimizer.step(params, sums);
                 if (!Double.isFinite(report.updateNorm())) {
                     throw new DivergenceError(step + 1, "the parameter update is not finite");
                 }
                 long nanos = System.nanoTime() - t0;
-                lastLoss = sums.meanLoss();
-                if (step == 0) {
-                    firstLoss = lastLoss;
-                }
                 progress.stepDone(nanos);
-                if ((step + 1) % settings.logEvery() == 0 || step + 1 == total) {
+                boolean last = step + 1 == total;
+                if ((step + 1) % settings.logEvery() == 0 || last) {
                     progress.print(epoch, step + 1, sums, report);
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("epoch", epoch + 1);
-                    m.put("loss", sums.meanLoss());
-                    m.put("top1", sums.top1());
-                    m.put("top5", sums.top5());
-                    m.put("lr", report.learningRate());
-                    m.put("grad_norm", report.gradientNorm());
-                    m.put("images_per_sec", progress.imagesPerSecond());
-                    m.put("step_time_ms", nanos / 1e6);
-                    m.put("time", System.currentTimeMillis());
-                    metrics.record(step + 1, "train", m);
-                    metrics.flush();
+                    recordTrain(step + 1, epoch, sums, report, progress, nanos);
                 }
-                boolean evalNow = settings.evalEvery() > 0 && (step + 1) % settings.evalEvery() == 0 && step + 1 < total;
+                checkpoints.afterStep(step + 1, epoch, last, params, optimizer, settings.seed(), firstLoss);
+                boolean evalNow = settings.evalEvery() > 0 && (step + 1) % settings.evalEvery() == 0 && !last;
                 if (evalNow && test != null) {
                     evaluate(run, optimizer.evaluationParameters(params), step + 1);
                 }
             }
-            Evaluation.Result last = null;
+            Evaluation.Result finalEval = null;
             INDArray finalParams = optimizer.evaluationParameters(params);
             if (test != null) {
-                last = evaluate(run, finalParams, total);
+                finalEval = evaluate(run, finalParams, total);
             }
             net.setParams(finalParams);
-            return new Result(net, last, total, firstLoss, lastLoss);
+            return new Result(net, finalEval, total, firstLoss, lastLoss);
         } finally {
             run.destroy();
         }
+    }
+
+    private void checkDivergence(long step, double loss, double firstLoss) {
+        if (!Double.isFinite(loss)) {
+            throw new DivergenceError(step, "training loss is " + loss + "; lower optimizer.learning-rate or add "
+                    + "warm-up (optimizer.schedule.warmup-steps)");
+        }
+        double factor = settings.divergenceFactor();
+        if (factor > 0 && loss > factor * firstLoss) {
+            throw new DivergenceError(step, String.format("training loss %.4g exceeds train.divergence-factor (%.3g) "
+                    + "times the first step's loss (%.4g)", loss, factor, firstLoss));
+        }
+    }
+
+    private void recordTrain(long step, int epoch, StepSums sums, StepReport report, ProgressLine progress,
+                             long nanos) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch + 1);
+        m.put("loss", sums.meanLoss());
+        m.put("top1", sums.top1());
+        m.put("top5", sums.top5());
+        m.put("lr", report.learningRate());
+        m.put("grad_norm", report.gradientNorm());
+        m.put("images_per_sec", progress.imagesPerSecond());
+        m.put("step_time_ms", nanos / 1e6);
+        m.put("time", System.currentTimeMillis());
+        metrics.record(step, "train", m);
+        metrics.flush();
     }
 
     private Evaluation.Result evaluate(Broadcast<RunSpec> run, INDArray evalParams, long step) {
@@ -145,6 +184,7 @@ public final class TrainingLoop {
         m.put("time", System.currentTimeMillis());
         metrics.record(step, "test", m);
         metrics.flush();
+        afterEvaluation.run();
         return r;
     }
 }

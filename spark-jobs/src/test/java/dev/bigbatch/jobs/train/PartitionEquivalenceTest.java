@@ -3,7 +3,7 @@ package dev.bigbatch.jobs.train;
 import dev.bigbatch.jobs.SparkTestSession;
 import dev.bigbatch.jobs.TestData;
 import dev.bigbatch.jobs.data.CachedSplit;
-import dev.bigbatch.jobs.run.MetricsLog;
+import dev.bigbatch.jobs.run.MetricsWriter;
 import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.model.ModelSpec;
@@ -50,13 +50,14 @@ class PartitionEquivalenceTest {
             var net = dev.bigbatch.model.ModelFactory.build(new ModelSpec(model, 4, CLASSES, C, H, H, 5));
             RunSpec run = new RunSpec(dev.bigbatch.model.NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H),
                     3, true, 8);
-            TrainSettings ts = new TrainSettings(64, 8, 3, 0, 3, 0, 1, 64, true);
+            TrainSettings ts = new TrainSettings(64, 8, 3, 0, 3, 0, 1, 64, true,
+                    new dev.bigbatch.jobs.checkpoint.CheckpointCadence(0, 1), 0, false);
             var opt = new MomentumSgd.Config("momentum", new CommonSettings(0.05, ScheduleConfig.constant(0.05),
                     new WeightDecay(1e-4, "l2", Set.of()), 0), 0.9);
             var files = new RunFiles(tmp.resolve("run-" + model + "-" + partitions + "-" + failStep).toUri().toString(),
                     new Configuration());
             ShardStep.failFirstAttemptOfStep = failStep;
-            var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, run, ts, opt, new MetricsLog(files),
+            var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, run, ts, opt, new MetricsWriter(files),
                     new PrintStream(new ByteArrayOutputStream()));
             return loop.run().network().params().toFloatVector();
         } finally {

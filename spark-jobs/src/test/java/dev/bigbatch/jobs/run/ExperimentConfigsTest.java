@@ -1,7 +1,8 @@
-package dev.bigbatch.jobs.checkpoint;
+package dev.bigbatch.jobs.run;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * self-consistent (ghost batches divide the batch, schedule boundaries increase and fall inside the run), and are
  * distinguishable by their fingerprints, which a resume relies on.
  */
-class PaperConfigsTest {
+class ExperimentConfigsTest {
     static final Path DIR = Path.of("..", "conf", "paper");
     static final Set<String> SECTIONS = Set.of("data", "model", "train", "optimizer", "spark");
     static final Set<String> MODELS = Set.of("small-cnn", "resnet20", "resnet32", "resnet56", "resnet50");
@@ -27,6 +28,19 @@ class PaperConfigsTest {
     static List<Path> configs() throws IOException {
         try (Stream<Path> s = Files.list(DIR)) {
             return s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyConfigPassesTheJobsOwnValidation() throws IOException {
+        List<Path> all = new java.util.ArrayList<>(configs());
+        all.add(Path.of("..", "conf", "quickstart.conf"));
+        for (Path f : all) {
+            try {
+                RunConfig.from(ConfigFactory.parseFile(f.toFile()).resolve());
+            } catch (RuntimeException e) {
+                throw new AssertionError(f.getFileName() + ": " + e.getMessage(), e);
+            }
         }
     }
 

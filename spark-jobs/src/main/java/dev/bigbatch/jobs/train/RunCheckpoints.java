@@ -1,0 +1,58 @@
+package dev.bigbatch.jobs.train;
+
+import dev.bigbatch.jobs.checkpoint.Checkpoint;
+import dev.bigbatch.jobs.checkpoint.CheckpointCadence;
+import dev.bigbatch.jobs.checkpoint.CheckpointException;
+import dev.bigbatch.jobs.checkpoint.CheckpointStore;
+import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
+import dev.bigbatch.optimizer.Optimizer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * The loop's checkpoints: when they are due, and what goes in them. The sampler is a pure function of (seed, epoch,
+ * step), so its "state" is the seed and the step; the first step's loss rides along for the divergence guard.
+ */
+public final class RunCheckpoints {
+    static final String SEED = "seed";
+    static final String FIRST_LOSS_BITS = "first-loss-bits";
+
+    private final CheckpointStore store;
+    private final CheckpointCadence cadence;
+    private final ConfigFingerprint fingerprint;
+
+    public RunCheckpoints(CheckpointStore store, CheckpointCadence cadence, ConfigFingerprint fingerprint) {
+        this.store = store;
+        this.cadence = cadence;
+        this.fingerprint = fingerprint;
+    }
+
+    /** Where a run (re)starts: step 0 with fresh state, or a checkpoint's step, parameters and optimizer state. */
+    public record Start(long step, INDArray params, dev.bigbatch.optimizer.state.OptimizerState optimizerState,
+                        double firstLoss) {
+        public static Start fresh(INDArray params) {
+            return new Start(0, params, null, Double.NaN);
+        }
+
+        public static Start from(Checkpoint c) {
+            long bits = c.sampling().getOrDefault(FIRST_LOSS_BITS, Double.doubleToLongBits(Double.NaN));
+            return new Start(c.step(), c.parameters(), c.optimizerState(), Double.longBitsToDouble(bits));
+        }
+    }
+
+    /** Writes a checkpoint after {@code step} steps if one is due. */
+    void afterStep(long step, int epoch, boolean last, INDArray params, Optimizer optimizer, long seed,
+                   double firstLoss) {
+        if (store == null || !cadence.due(step, last)) {
+            return;
+        }
+        try {
+            store.write(new Checkpoint(step, epoch, params, optimizer.state(),
+                    Map.of(SEED, seed, FIRST_LOSS_BITS, Double.doubleToLongBits(firstLoss)), fingerprint));
+        } catch (CheckpointException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
