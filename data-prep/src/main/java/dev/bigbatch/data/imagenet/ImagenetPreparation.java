@@ -100,6 +100,10 @@ public final class ImagenetPreparation {
     /** Null if every split is within the limit, else the failure message. */
     static String badFractionFailure(List<SplitCounts> counts, ImagenetPreparationOptions options, Path out) {
         for (SplitCounts c : counts) {
+            if (c.read() == 0) {
+                return "prepare-imagenet: found no " + c.split() + " files (hidden names starting with '.' or '_' are "
+                        + "skipped); check --" + c.split() + ". Nothing was published.";
+            }
             if (c.written() == 0) {
                 return "prepare-imagenet: no " + c.split() + " image could be converted (" + c.read()
                         + " files read, all quarantined); see " + new Path(out, DatasetPublication.QUARANTINE)
