@@ -18,6 +18,8 @@ import dev.bigbatch.data.imagenet.ImagenetPreparationOptions;
 import dev.bigbatch.data.imagenet.PreparationResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -54,6 +57,7 @@ public final class ImagePipelineBench {
     private static final int DISTINCT_IMAGES = 64;
     private static final int BATCH = 32;
     private static final int STEPS = 15;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private ImagePipelineBench() {
     }
@@ -71,73 +75,97 @@ public final class ImagePipelineBench {
                 bytes / 1024.0 / DISTINCT_IMAGES);
         ImageExampleDecoder decoder = new ImageExampleDecoder(
                 RandomResizedCropTransform.standard(ChannelNormalization.IMAGENET));
-        double rate = decodeRate(decoder, jpegs, 1500);
+        System.out.println("load average at start: " + loadAverage());
+        double[] rate = decodeRate(decoder, jpegs, 1500);
         if (sections.contains("decode")) {
-            System.out.printf("decode+RRC224+flip+normalize, 1 thread: %.1f images/s%n", rate);
+            System.out.printf("decode+RRC224+flip+normalize, 1 thread: %.1f images/s wall, %.1f images per CPU-second%n",
+                    rate[0], rate[1]);
             List<byte[]> prepared = new ArrayList<>();
             for (int i = 0; i < DISTINCT_IMAGES; i++) {
                 prepared.add(photoJpeg(427, 320, i));
             }
-            System.out.printf("same at the prepared size 427x320:    %.1f images/s%n",
-                    decodeRate(decoder, prepared, 1500));
+            double[] small = decodeRate(decoder, prepared, 1500);
+            System.out.printf("same at the prepared size 427x320:    %.1f images/s wall, %.1f images per CPU-second%n",
+                    small[0], small[1]);
         }
         if (sections.contains("prefetch")) {
-            prefetchOverlap(decoder, jpegs, rate);
+            prefetchOverlap(decoder, jpegs, rate[1]);
         }
         if (sections.contains("prepare")) {
             prepareRate();
         }
+        System.out.println("load average at end: " + loadAverage());
     }
 
-    private static double decodeRate(ImageExampleDecoder decoder, List<byte[]> jpegs, int n) {
+    /** The machine's 1/5/15-minute load averages: other processes compete with every number printed here. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** {images per wall-clock second, images per CPU-second of this thread}. */
+    private static double[] decodeRate(ImageExampleDecoder decoder, List<byte[]> jpegs, int n) {
         for (int i = 0; i < 200; i++) {
             decoder.apply(example(jpegs, i));
         }
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         for (int i = 0; i < n; i++) {
             decoder.apply(example(jpegs, i));
         }
-        return n / ((System.nanoTime() - start) / 1e9);
+        double cpuSeconds = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        return new double[] {n / ((System.nanoTime() - start) / 1e9), n / cpuSeconds};
     }
 
-    private static void prefetchOverlap(ImageExampleDecoder decoder, List<byte[]> jpegs, double rate) {
-        long stepNanos = Math.max(100_000_000L, (long) (1.5 * BATCH / rate * 1e9)); // training slower than decoding
-        System.out.printf("prefetch overlap: batch %d, simulated step %.0f ms busy compute, decoding a batch on one "
-                + "thread ~%.0f ms%n", BATCH, stepNanos / 1e6, BATCH / rate * 1e3);
+    /** @param cpuRate images decoded per CPU-second on one thread */
+    private static void prefetchOverlap(ImageExampleDecoder decoder, List<byte[]> jpegs, double cpuRate) {
+        // the step is 1.5x the CPU time of decoding its batch: decoding is faster than training
+        long stepNanos = Math.max(100_000_000L, (long) (1.5 * BATCH / cpuRate * 1e9));
+        System.out.printf("prefetch overlap: batch %d, simulated step %.0f ms, decoding a batch on one thread ~%.0f ms "
+                + "of CPU time%n", BATCH, stepNanos / 1e6, BATCH / cpuRate * 1e3);
         List<ImageTensor> predecoded = new ArrayList<>();
         for (int i = 0; i < BATCH * (STEPS + 2); i++) {
             predecoded.add(decoder.apply(example(jpegs, i)));
         }
-        double[] pre = meanStep(predecoded.iterator(), stepNanos);
-        double[] prefetched;
-        try (OrderedPrefetchIterator<EncodedImage, ImageTensor> it =
-                     decoder.prefetch(examples(jpegs, BATCH * (STEPS + 2)), 1, 2 * BATCH)) {
-            prefetched = meanStep(it, stepNanos);
-        }
-        Iterator<EncodedImage> source = examples(jpegs, BATCH * (STEPS + 2));
-        double[] inline = meanStep(new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return source.hasNext();
+        for (boolean busy : new boolean[] {true, false}) {
+            System.out.println(busy ? "  step = busy compute on the training thread (a CPU step):"
+                    : "  step = the training thread waits (a GPU step: host idle while the device computes):");
+            double[] pre = meanStep(predecoded.iterator(), stepNanos, busy);
+            double[] prefetched;
+            try (OrderedPrefetchIterator<EncodedImage, ImageTensor> it =
+                         decoder.prefetch(examples(jpegs, BATCH * (STEPS + 2)), 1, 2 * BATCH)) {
+                prefetched = meanStep(it, stepNanos, busy);
             }
+            Iterator<EncodedImage> source = examples(jpegs, BATCH * (STEPS + 2));
+            double[] inline = meanStep(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return source.hasNext();
+                }
 
-            @Override
-            public ImageTensor next() {
-                return decoder.apply(source.next());
-            }
-        }, stepNanos);
-        System.out.printf("  pre-decoded tensors:       step %.1f ms, waiting for data %.2f ms%n", pre[0], pre[1]);
-        System.out.printf("  JPEG + prefetch, 1 worker: step %.1f ms, waiting for data %.2f ms (step %+.1f%% vs "
-                + "pre-decoded)%n", prefetched[0], prefetched[1], 100 * (prefetched[0] / pre[0] - 1));
-        System.out.printf("  JPEG decoded inline:       step %.1f ms, waiting for data %.2f ms%n", inline[0],
-                inline[1]);
+                @Override
+                public ImageTensor next() {
+                    return decoder.apply(source.next());
+                }
+            }, stepNanos, busy);
+            System.out.printf("    pre-decoded tensors:       step %.1f ms, waiting for data %.2f ms%n", pre[0], pre[1]);
+            System.out.printf("    JPEG + prefetch, 1 worker: step %.1f ms, waiting for data %.2f ms (step %+.1f%% vs "
+                    + "pre-decoded)%n", prefetched[0], prefetched[1], 100 * (prefetched[0] / pre[0] - 1));
+            System.out.printf("    JPEG decoded inline:       step %.1f ms, waiting for data %.2f ms%n", inline[0],
+                    inline[1]);
+        }
     }
 
     /**
-     * {mean step wall time, mean time waiting for the batch} in ms over steps 3..STEPS+2 (two warm-up steps); a step
-     * takes a batch, then computes busily for {@code stepNanos}.
+     * {mean step wall time, mean time waiting for the batch} in ms over steps 3..STEPS+2 (two warm-up steps). A step
+     * takes a batch, then either computes busily until this thread has used {@code stepNanos} of CPU ({@code busy}),
+     * or sleeps {@code stepNanos}. CPU time rather than wall time for the busy step keeps it a fixed amount of work
+     * when other processes share the cores.
      */
-    private static double[] meanStep(Iterator<ImageTensor> batches, long stepNanos) {
+    private static double[] meanStep(Iterator<ImageTensor> batches, long stepNanos, boolean busy) {
         double total = 0;
         double waiting = 0;
         float sink = 0;
@@ -147,9 +175,15 @@ public final class ImagePipelineBench {
                 sink += batches.next().chw()[i];
             }
             long got = System.nanoTime();
-            long deadline = got + stepNanos;
-            while (System.nanoTime() < deadline) {
-                sink = sink * 0.999f + 1f; // stands in for the forward/backward pass on this thread
+            if (busy) {
+                long cpuDeadline = THREADS.getCurrentThreadCpuTime() + stepNanos;
+                while (THREADS.getCurrentThreadCpuTime() < cpuDeadline) {
+                    for (int k = 0; k < 1000; k++) {
+                        sink = sink * 0.999f + 1f; // stands in for the forward/backward pass on this thread
+                    }
+                }
+            } else {
+                LockSupport.parkNanos(stepNanos);
             }
             if (step >= 2) {
                 total += System.nanoTime() - start;

@@ -102,7 +102,7 @@ record LabelFiles(SynsetTable synsets, ValidationLabels valLabels) {
         try (InputStream raw = fs.open(archive);
              TarArchiveInputStream tar = new TarArchiveInputStream(plainTar ? raw : new GZIPInputStream(raw))) {
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            while ((e = tar.getNextTarEntry()) != null) {
                 String n = e.getName();
                 if (n.endsWith("/" + GROUND_TRUTH) || n.equals(GROUND_TRUTH)) {
                     found[0] = tar.readAllBytes();

@@ -62,7 +62,7 @@ final class SourceUnitReader {
                 }
                 try {
                     TarArchiveEntry entry;
-                    while ((entry = entries.getNextEntry()) != null) {
+                    while ((entry = entries.getNextTarEntry()) != null) {
                         if (!entry.isFile()) {
                             continue;
                         }

@@ -75,7 +75,7 @@ class TarIndexTest {
         List<String> seen = new ArrayList<>();
         try (TarArchiveInputStream inner = new TarArchiveInputStream(TarMemberStream.open(fs, path, first))) {
             TarArchiveEntry e;
-            while ((e = inner.getNextEntry()) != null) {
+            while ((e = inner.getNextTarEntry()) != null) {
                 seen.add(e.getName());
                 assertArrayEquals(expectedInner.get(e.getName()), inner.readAllBytes(), e.getName());
             }
