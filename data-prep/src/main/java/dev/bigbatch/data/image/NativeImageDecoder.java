@@ -13,7 +13,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decodes and encodes images natively with OpenCV through JavaCPP (libjpeg-turbo and libpng inside OpenCV), the
- * binding DataVec uses; {@code javax.imageio} is several times slower and mis-decodes CMYK JPEGs.
+ * binding DataVec uses. {@code javax.imageio} is not used: its JPEG reader rejects CMYK JPEGs, which ILSVRC2012
+ * contains.
  *
  * <p>Decoding always yields 8-bit, 3-channel BGR: {@code IMREAD_COLOR} converts grayscale and CMYK/YCCK JPEGs (and
  * PNGs with alpha or palettes) to BGR. EXIF orientation is ignored ({@code IMREAD_IGNORE_ORIENTATION}) so pixels are

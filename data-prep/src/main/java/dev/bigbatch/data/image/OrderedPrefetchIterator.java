@@ -26,7 +26,8 @@ import java.util.function.Function;
  * <p>Errors: an exception thrown by the function for some element is rethrown, unchanged in type and message, by the
  * {@code next()} call that would have returned that element (elements before it are delivered normally); the
  * consumer's stack is attached as a suppressed exception. The iterator then closes itself. {@link #close()} cancels
- * pending work, stops the threads and waits briefly for them; it is idempotent. Threads are daemons.
+ * pending work, stops the threads and waits briefly for them; it is idempotent. The threads also end by themselves
+ * once the source is exhausted; they are daemons.
  */
 public final class OrderedPrefetchIterator<I, O> implements Iterator<O>, AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class OrderedPrefetchIterator<I, O> implements Iterator<O>, AutoClo
     private final ExecutorService pool;
     private final ArrayDeque<Future<O>> window = new ArrayDeque<>();
     private boolean closed;
+    private boolean exhausted;
 
     /**
      * @param threads    worker threads, at least 1
@@ -58,9 +60,17 @@ public final class OrderedPrefetchIterator<I, O> implements Iterator<O>, AutoClo
 
     @Override
     public boolean hasNext() {
+        if (exhausted) {
+            return false;
+        }
         checkOpen();
         topUp();
-        return !window.isEmpty();
+        if (window.isEmpty()) {
+            exhausted = true;
+            pool.shutdown(); // nothing left to compute: let the threads go without waiting for close()
+            return false;
+        }
+        return true;
     }
 
     @Override

@@ -34,6 +34,7 @@ class OrderedPrefetchIteratorTest {
                 List<Long> out = new ArrayList<>();
                 it.forEachRemaining(out::add);
                 assertEquals(serial, out, threads + " threads");
+                assertFalse(it.hasNext(), "stays exhausted");
             }
         }
     }
