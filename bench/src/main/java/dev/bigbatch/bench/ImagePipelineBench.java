@@ -197,10 +197,10 @@ public final class ImagePipelineBench {
     }
 
     private static void prepareRate() throws IOException {
-        Path dir = Files.createTempDirectory("bigbatch-prepare-bench");
         SparkSession spark = SparkSession.builder().master("local[2]").appName("prepare-imagenet-bench")
                 .config("spark.ui.enabled", "false").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
+        Path dir = Files.createTempDirectory("bigbatch-prepare-bench");
         try {
             run(spark, trainTar(dir.resolve("warmup.tar"), 2, 10), dir.resolve("warmup-out"));
             int classes = 8;
