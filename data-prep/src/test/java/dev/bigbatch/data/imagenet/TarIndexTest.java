@@ -1,0 +1,114 @@
+package dev.bigbatch.data.imagenet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TarIndexTest {
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    private static byte[] bytes(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (seed * 31 + i * 7);
+        }
+        return b;
+    }
+
+    private static Map<String, byte[]> innerTar(String wnid, int files) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < files; i++) {
+            m.put(wnid + "_" + i + ".JPEG", bytes(300 + 700 * i, i + wnid.hashCode()));
+        }
+        return m;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {TarArchiveOutputStream.LONGFILE_POSIX, TarArchiveOutputStream.LONGFILE_GNU})
+    void indexesMembersByOffsetAndStreamsInnerTars(int longFileMode) throws IOException {
+        String longName = "a-very-long-directory-name-that-needs-an-extension-header/" + "x".repeat(90) + ".tar";
+        Map<String, byte[]> outer = new LinkedHashMap<>();
+        outer.put("n01440764.tar", TarFixtures.tar(innerTar("n01440764", 3)));
+        outer.put("some-dir/", new byte[0]);
+        outer.put(longName, TarFixtures.tar(innerTar("n01443537", 1)));
+        outer.put("n01484850.tar", TarFixtures.tar(innerTar("n01484850", 2)));
+        java.nio.file.Path file = dir.resolve("train.tar");
+        byte[] archive = TarFixtures.tar(outer, longFileMode);
+        Files.write(file, archive);
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        Path path = new Path(file.toUri());
+
+        List<TarMember> members = TarIndex.read(fs, path);
+
+        assertEquals(List.of("n01440764.tar", longName, "n01484850.tar"), members.stream().map(TarMember::name)
+                .toList(), "directories are skipped, long names resolved");
+        for (TarMember m : members) {
+            byte[] expected = outer.get(m.name());
+            assertEquals(expected.length, m.size());
+            byte[] atOffset = Arrays.copyOfRange(archive, (int) m.dataOffset(), (int) (m.dataOffset() + m.size()));
+            assertArrayEquals(expected, atOffset, m.name());
+        }
+        TarMember first = members.get(0);
+        assertEquals("n01440764", first.stem());
+        Map<String, byte[]> expectedInner = innerTar("n01440764", 3);
+        List<String> seen = new ArrayList<>();
+        try (TarArchiveInputStream inner = new TarArchiveInputStream(TarMemberStream.open(fs, path, first))) {
+            TarArchiveEntry e;
+            while ((e = inner.getNextTarEntry()) != null) {
+                seen.add(e.getName());
+                assertArrayEquals(expectedInner.get(e.getName()), inner.readAllBytes(), e.getName());
+            }
+        }
+        assertEquals(List.copyOf(expectedInner.keySet()), seen);
+    }
+
+    @Test
+    void corruptHeaderIsReportedWithItsByteOffset() throws IOException {
+        Map<String, byte[]> outer = new LinkedHashMap<>();
+        outer.put("a.tar", bytes(1000, 1));
+        outer.put("b.tar", bytes(10, 2));
+        byte[] archive = TarFixtures.tar(outer);
+        archive[512 + 1024 + 3] ^= 0x40; // second header starts after 512 header + 1000 data padded to 1024
+        java.nio.file.Path file = dir.resolve("bad.tar");
+        Files.write(file, archive);
+        InputDataException e = assertThrows(InputDataException.class,
+                () -> TarIndex.read(FileSystem.getLocal(new Configuration()), new Path(file.toUri())));
+        assertTrue(e.getMessage().contains("corrupt tar header at byte offset 1536"), e.getMessage());
+    }
+
+    @Test
+    void truncatedArchiveAndNonTarAreRejected() throws IOException {
+        byte[] archive = TarFixtures.tar(Map.of("a.tar", bytes(5000, 1)));
+        java.nio.file.Path cut = dir.resolve("cut.tar");
+        Files.write(cut, Arrays.copyOf(archive, 2048));
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        InputDataException e = assertThrows(InputDataException.class, () -> TarIndex.read(fs, new Path(cut.toUri())));
+        assertTrue(e.getMessage().contains("truncated tar") && e.getMessage().contains("'a.tar'"), e.getMessage());
+
+        java.nio.file.Path notTar = dir.resolve("photo.jpg");
+        Files.write(notTar, bytes(4096, 9));
+        e = assertThrows(InputDataException.class, () -> TarIndex.read(fs, new Path(notTar.toUri())));
+        assertTrue(e.getMessage().contains("byte offset 0"), e.getMessage());
+    }
+}
