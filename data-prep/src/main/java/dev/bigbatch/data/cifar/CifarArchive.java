@@ -156,7 +156,7 @@ final class CifarArchive implements CifarMembers {
     /** The next entry; {@code previous} (or null) names the member before it in error messages. */
     private TarArchiveEntry nextEntry(TarArchiveInputStream tar, String previous) throws IOException {
         try {
-            return tar.getNextEntry();
+            return tar.getNextTarEntry();
         } catch (IOException e) {
             throw new CifarFormatException(source, null, tar.getBytesRead(), "cannot read the tar header "
                     + (previous == null ? "at the start" : "after member " + previous)

@@ -44,7 +44,7 @@ class SyntheticCifarTest {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(
                 new GzipCompressorInputStream(new ByteArrayInputStream(tarGz)))) {
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            while ((e = tar.getNextTarEntry()) != null) {
                 m.put(e.getName(), e.isDirectory() ? null : tar.readAllBytes());
             }
         }
