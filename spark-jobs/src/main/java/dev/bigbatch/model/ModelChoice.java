@@ -11,7 +11,7 @@ import dev.bigbatch.optimizer.config.ConfigReader;
 public record ModelChoice(String name, int width) {
     public static ModelChoice read(ConfigReader r) {
         String name = r.oneOf("name", ModelSpec.DEFAULT_NAME, ModelSpec.NAMES);
-        int w = r.integer("width", ModelSpec.DEFAULT_WIDTH, 1, 1024);
+        int w = r.integer("width", ModelSpec.defaultWidth(name), 1, 1024);
         r.finish();
         return new ModelChoice(name, w);
     }

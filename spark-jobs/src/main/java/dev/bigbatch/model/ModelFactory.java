@@ -44,13 +44,17 @@ public final class ModelFactory {
     }
 
     public static ComputationGraph build(ModelSpec spec) {
-        ComputationGraphConfiguration conf = spec.name().equals("small-cnn") ? smallCnn(spec) : resnet(spec);
+        ComputationGraphConfiguration conf = switch (spec.name()) {
+            case "small-cnn" -> smallCnn(spec);
+            case "resnet50" -> ImagenetResNet.resnet50(base(spec), spec);
+            default -> resnet(spec);
+        };
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         return g;
     }
 
-    private static ComputationGraphConfiguration.GraphBuilder base(ModelSpec spec) {
+    static ComputationGraphConfiguration.GraphBuilder base(ModelSpec spec) {
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .dataType(DataType.FLOAT)
@@ -114,7 +118,7 @@ public final class ModelFactory {
         return name + "_relu";
     }
 
-    private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder b, String name, String in, int nOut,
+    static String convBnRelu(ComputationGraphConfiguration.GraphBuilder b, String name, String in, int nOut,
                                      int stride) {
         b.addLayer(name, conv3x3(nOut, stride), in);
         b.addLayer(name + "_bn", batchNorm(), name);
@@ -122,16 +126,16 @@ public final class ModelFactory {
         return name + "_relu";
     }
 
-    private static ConvolutionLayer conv3x3(int nOut, int stride) {
+    static ConvolutionLayer conv3x3(int nOut, int stride) {
         return new ConvolutionLayer.Builder(3, 3).stride(stride, stride).padding(1, 1).nOut(nOut).hasBias(false)
                 .activation(Activation.IDENTITY).build();
     }
 
-    private static BatchNormalization batchNorm() {
+    static BatchNormalization batchNorm() {
         return new BatchNormalization.Builder().decay(BATCH_NORM_DECAY).eps(BATCH_NORM_EPS).build();
     }
 
-    private static OutputLayer output(ModelSpec spec) {
+    static OutputLayer output(ModelSpec spec) {
         return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(spec.classes())
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build();
     }

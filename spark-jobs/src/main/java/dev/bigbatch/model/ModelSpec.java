@@ -9,9 +9,9 @@ import java.util.List;
  * Which network to build ({@code model} section) and for what input; small enough to travel to executors, which
  * build their replica from it once and afterwards only load parameters.
  *
- * @param name       {@code small-cnn}, {@code resnet8}, {@code resnet14}, {@code resnet20}, {@code resnet32},
- *                   {@code resnet44}, {@code resnet56}
- * @param width      channels of the first stage (He et al. use 16)
+ * @param name       {@code small-cnn}; CIFAR ResNets {@code resnet8} ... {@code resnet110} (depth 6n+2);
+ *                   {@code resnet50} (ImageNet, bottleneck blocks)
+ * @param width      channels of the first stage (He et al. use 16 for CIFAR ResNets, 64 for ResNet-50)
  * @param classes    number of classes (from the dataset manifest)
  * @param channels   input channels
  * @param height     input height
@@ -21,9 +21,15 @@ import java.util.List;
 public record ModelSpec(String name, int width, int classes, int channels, int height, int imageWidth, long seed)
         implements Serializable {
     public static final List<String> NAMES = List.of("small-cnn", "resnet8", "resnet14", "resnet20", "resnet32",
-            "resnet44", "resnet56", "resnet110");
+            "resnet44", "resnet56", "resnet110", "resnet50");
     public static final String DEFAULT_NAME = "resnet20";
     public static final int DEFAULT_WIDTH = 16;
+    public static final int DEFAULT_IMAGENET_WIDTH = 64;
+
+    /** He et al.'s width for {@code name}. */
+    public static int defaultWidth(String name) {
+        return name.equals("resnet50") ? DEFAULT_IMAGENET_WIDTH : DEFAULT_WIDTH;
+    }
 
     public ModelSpec {
         if (!NAMES.contains(name)) {
@@ -42,7 +48,7 @@ public record ModelSpec(String name, int width, int classes, int channels, int h
 
     /** Residual blocks per stage for {@code resnet(6n+2)}, or 0 for other models. */
     public int blocksPerStage() {
-        if (!name.startsWith("resnet")) {
+        if (!name.startsWith("resnet") || name.equals("resnet50")) {
             return 0;
         }
         int depth = Integer.parseInt(name.substring("resnet".length()));
