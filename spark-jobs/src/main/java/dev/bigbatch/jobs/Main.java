@@ -5,6 +5,7 @@ import dev.bigbatch.jobs.cli.Command;
 import dev.bigbatch.jobs.cli.EvaluateCommand;
 import dev.bigbatch.jobs.cli.ExportCommand;
 import dev.bigbatch.jobs.cli.PrepareCifarCommand;
+import dev.bigbatch.jobs.cli.PrepareImagenetJob;
 import dev.bigbatch.jobs.cli.ReportCommand;
 import dev.bigbatch.jobs.cli.SynthCifarCommand;
 import dev.bigbatch.jobs.cli.TrainCommand;
@@ -24,7 +25,7 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new SynthCifarCommand(), new PrepareCifarCommand(), new TrainCommand(),
+        for (Command c : List.of(new SynthCifarCommand(), new PrepareCifarCommand(), new PrepareImagenetJob(), new TrainCommand(),
                 new EvaluateCommand(), new ExportCommand(), new ReportCommand())) {
             COMMANDS.put(c.name(), c);
         }

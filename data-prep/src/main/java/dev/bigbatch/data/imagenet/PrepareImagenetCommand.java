@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code prepare-imagenet} command line:
@@ -13,8 +12,7 @@ import org.apache.spark.sql.SparkSession;
  *                  [--meta URI] [--synset-words URI] [--layout imagenet|folder]
  *                  [--shorter-side N] [--jpeg-quality Q] [--max-bad-fraction F] [--shard-mb M]
  * </pre>
- * {@code dev.bigbatch.jobs.Main} dispatches the subcommand here; {@link #main} also runs it directly under
- * {@code spark-submit}.
+ * {@code dev.bigbatch.jobs.Main} parses the subcommand's options here and runs {@link ImagenetPreparation}.
  */
 public final class PrepareImagenetCommand {
 
@@ -24,7 +22,7 @@ public final class PrepareImagenetCommand {
             + ImagenetPreparationOptions.DEFAULT_JPEG_QUALITY + ")] [--max-bad-fraction F (default "
             + ImagenetPreparationOptions.DEFAULT_MAX_BAD_FRACTION + ")] [--shard-mb M (default "
             + (ImagenetPreparationOptions.DEFAULT_TARGET_SHARD_BYTES >> 20) + ")]";
-    private static final List<String> FLAGS = List.of("--train", "--val", "--val-labels", "--out", "--meta",
+    public static final List<String> FLAGS = List.of("--train", "--val", "--val-labels", "--out", "--meta",
             "--synset-words", "--layout", "--shorter-side", "--jpeg-quality", "--max-bad-fraction", "--shard-mb");
 
     private PrepareImagenetCommand() {
@@ -62,27 +60,6 @@ public final class PrepareImagenetCommand {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + "\n" + USAGE, e);
         }
-    }
-
-    /** Runs under {@code spark-submit}; exits 0 on success, 2 on bad arguments, 1 on bad input. */
-    public static void main(String[] args) throws Exception {
-        ImagenetPreparationOptions options;
-        try {
-            options = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        SparkSession spark = SparkSession.builder().appName("prepare-imagenet").getOrCreate();
-        try {
-            ImagenetPreparation.run(spark, options);
-        } catch (InputDataException e) {
-            System.err.println(e.getMessage());
-            spark.stop();
-            System.exit(1);
-        }
-        spark.stop();
     }
 
     private static ImagenetPreparationOptions.Layout layout(String value) {

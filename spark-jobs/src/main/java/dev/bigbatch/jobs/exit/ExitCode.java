@@ -88,6 +88,7 @@ public enum ExitCode {
             return CONFIG_ERROR;
         }
         if (t instanceof DataError || t instanceof dev.bigbatch.data.cifar.CifarFormatException
+                || t instanceof dev.bigbatch.data.imagenet.InputDataException
                 || t instanceof java.io.FileNotFoundException) {
             return DATA_ERROR;
         }
