@@ -13,6 +13,7 @@ import java.util.Map;
  */
 final class ReplicaPool {
     private static final Map<String, Deque<Replica>> IDLE = new HashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
 
     private ReplicaPool() {
     }
@@ -24,7 +25,13 @@ final class ReplicaPool {
                 return d.pop();
             }
         }
+        CREATED.incrementAndGet();
         return new Replica(spec);
+    }
+
+    /** Replicas this JVM has built so far (tests check that steps reuse them). */
+    static long created() {
+        return CREATED.get();
     }
 
     static void giveBack(NetworkSpec spec, Replica r) {

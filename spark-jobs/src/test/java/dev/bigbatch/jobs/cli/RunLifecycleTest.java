@@ -1,0 +1,149 @@
+package dev.bigbatch.jobs.cli;
+
+import dev.bigbatch.jobs.SparkTestSession;
+import dev.bigbatch.jobs.exit.ExitCode;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static dev.bigbatch.jobs.cli.MainTest.main;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What scheduled retraining relies on: resume is bit-exact, a corrupt latest checkpoint falls back to the previous
+ * one, a different config is refused naming the keys, a finished run is not redone, warm start starts from earlier
+ * weights, and divergence stops with its own exit code and the last good checkpoint intact.
+ */
+class RunLifecycleTest {
+    @TempDir
+    static Path tmp;
+    static String dataset;
+
+    @BeforeAll
+    static void data() {
+        SparkTestSession.get();
+        Path archive = tmp.resolve("c.tar.gz");
+        assertEquals(0, main("synth-cifar", "--out", archive.toString(), "--train", "512", "--test", "64",
+                "--classes", "3", "--seed", "9").code());
+        dataset = tmp.resolve("ds").toUri().toString();
+        assertEquals(0, main("prepare-cifar", "--input", archive.toUri().toString(), "--out", dataset).code());
+    }
+
+    static String[] train(Path out, int steps, String... extra) {
+        List<String> a = new ArrayList<>(List.of("train", "--out", out.toUri().toString(),
+                "--set", "data.path=" + dataset, "--set", "model.name=small-cnn", "--set", "model.width=4",
+                "--set", "train.global-batch-size=64", "--set", "train.steps=" + steps,
+                "--set", "train.checkpoint-every=1", "--set", "train.keep-checkpoints=3", "--set", "train.log-every=1",
+                "--set", "optimizer.name=adam", "--set", "optimizer.learning-rate=0.003"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    static float[] params(Path run) throws Exception {
+        return SavedModels.load(run.resolve("model.zip").toString(), new Configuration()).params().toFloatVector();
+    }
+
+    @Test
+    void resumeIsBitExactAndSurvivesACorruptLatestCheckpoint() throws Exception {
+        Path straight = tmp.resolve("straight");
+        assertEquals(0, main(train(straight, 5)).code());
+
+        Path interrupted = tmp.resolve("interrupted");
+        assertEquals(0, main(train(interrupted, 3)).code());
+        // As if the process had died after committing checkpoint 3: no _SUCCESS, and the newest checkpoint damaged.
+        Files.delete(interrupted.resolve("_SUCCESS"));
+        Path params = interrupted.resolve("checkpoints/ckpt-3/params.npy");
+        try (RandomAccessFile f = new RandomAccessFile(params.toFile(), "rw")) {
+            f.setLength(f.length() / 2);
+        }
+        MainTest.Outcome resumed = main(train(interrupted, 5));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming after step 2"), resumed.out());
+        assertArrayEquals(params(straight), params(interrupted), "resumed run must equal the uninterrupted one");
+        long logged = Files.readAllLines(interrupted.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"train\"")).count();
+        assertEquals(5, logged, "metrics hold each step once after the resume");
+    }
+
+    @Test
+    void differentConfigIsRefusedNamingTheKey() throws Exception {
+        Path run = tmp.resolve("mismatch");
+        assertEquals(0, main(train(run, 2)).code());
+        Files.delete(run.resolve("_SUCCESS"));
+        MainTest.Outcome other = main(train(run, 4, "--set", "optimizer.learning-rate=0.01"));
+        assertEquals(ExitCode.CONFIG_ERROR.code(), other.code());
+        assertTrue(other.err().contains("optimizer.learning-rate") && other.err().contains("0.003"), other.err());
+    }
+
+    @Test
+    void finishedRunIsNotRedoneUnlessRestarted() throws Exception {
+        Path run = tmp.resolve("done");
+        assertEquals(0, main(train(run, 2)).code());
+        long before = Files.getLastModifiedTime(run.resolve("model.zip")).toMillis();
+        MainTest.Outcome again = main(train(run, 2));
+        assertEquals(0, again.code());
+        assertTrue(again.out().contains("nothing to do"), again.out());
+        assertEquals(before, Files.getLastModifiedTime(run.resolve("model.zip")).toMillis());
+        MainTest.Outcome restart = main(train(run, 2, "--restart"));
+        assertEquals(0, restart.code(), restart.err());
+        assertTrue(restart.out().contains("step 2/2"), restart.out());
+    }
+
+    @Test
+    void warmStartBeginsFromTheEarlierWeights() throws Exception {
+        Path first = tmp.resolve("first");
+        assertEquals(0, main(train(first, 4)).code());
+        Path warm = tmp.resolve("warm");
+        MainTest.Outcome w = main(train(warm, 1, "--warm-start", first.toUri().toString(), "--set",
+                "optimizer.learning-rate=0.0000001", "--set", "train.augment=false"));
+        assertEquals(0, w.code(), w.err());
+        assertTrue(w.out().contains("warm start from"), w.out());
+        var net = SavedModels.load(first.resolve("model.zip").toString(), new Configuration());
+        var layout = dev.bigbatch.optimizer.ParameterLayout.of(net);
+        float[] a = params(first);
+        float[] b = params(warm);
+        double diff = 0;
+        for (var seg : layout.segments()) {
+            if (seg.role().trainable()) {
+                for (long i = seg.offset(); i < seg.offset() + seg.length(); i++) {
+                    diff = Math.max(diff, Math.abs(a[(int) i] - b[(int) i]));
+                }
+            }
+        }
+        // One Adam step moves each weight by about the learning rate (1e-7); batch-norm running statistics, which
+        // move by 10% towards the batch's, are left out.
+        assertTrue(diff < 1e-5, "warm start did not begin from the earlier weights: max diff " + diff);
+        MainTest.Outcome carry = main(train(tmp.resolve("carry"), 1, "--warm-start",
+                first.resolve("model.zip").toUri().toString(), "--set", "train.warm-start-optimizer=carry"));
+        assertEquals(ExitCode.CONFIG_ERROR.code(), carry.code());
+        assertTrue(carry.err().contains("train.warm-start-optimizer"), carry.err());
+    }
+
+    @Test
+    void divergenceStopsWithItsExitCodeAndKeepsTheLastGoodCheckpoint() throws Exception {
+        Path run = tmp.resolve("diverge");
+        MainTest.Outcome d = main(train(run, 30, "--set", "optimizer.name=sgd", "--set",
+                "optimizer.learning-rate=500", "--set", "train.divergence-factor=3"));
+        assertEquals(ExitCode.DIVERGED.code(), d.code(), d.out() + d.err());
+        assertTrue(d.err().contains("diverged at step"), d.err());
+        assertFalse(Files.exists(run.resolve("_SUCCESS")));
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            List<Path> ckpts = s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).toList();
+            assertFalse(ckpts.isEmpty(), "the checkpoints before the divergence remain");
+            for (Path c : ckpts) {
+                assertTrue(Files.exists(c.resolve("COMMIT")), c + " is committed");
+            }
+        }
+    }
+}
