@@ -118,6 +118,24 @@ public final class CheckpointStore {
         return out;
     }
 
+    /**
+     * Reads the committed checkpoint of {@code step}, verifying its checksums.
+     *
+     * @throws CheckpointException if it is missing, uncommitted, corrupt or unparseable, saying which
+     */
+    public Checkpoint read(long step) throws IOException {
+        Path dir = stepDir(step);
+        Path markerPath = new Path(dir, CommitMarker.NAME);
+        if (!fs.exists(markerPath)) {
+            throw new CheckpointException(dir + " is not a committed checkpoint (no " + CommitMarker.NAME + ")");
+        }
+        try {
+            return CheckpointFiles.read(fs, dir, CommitMarker.parse(readSmall(markerPath)), step);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Finds the newest checkpoint that verifies and parses; see the class comment. */
     public CheckpointScan latestValid() throws IOException {
         List<String> rejected = new ArrayList<>();

@@ -96,6 +96,7 @@ public final class TrainCommand implements Command {
         ModelSpec modelSpec = ModelSpec.of(cfg.model(), manifest.numClasses(), manifest.channels(), manifest.height(),
                 manifest.width(), cfg.train().seed());
         ComputationGraph net = ModelFactory.build(modelSpec);
+        files.writeText(SavedModels.NETWORK, net.getConfiguration().toJson());
         RunCheckpoints.Start start = resume.map(RunCheckpoints.Start::from)
                 .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(), hadoop, out));
         RunSpec spec = new RunSpec(NetworkSpec.of(net, manifest.channels(), manifest.height(), manifest.width()),

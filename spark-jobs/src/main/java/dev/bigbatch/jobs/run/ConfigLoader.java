@@ -32,6 +32,10 @@ public final class ConfigLoader {
                 throw new ConfigError("--config", file + " is not valid HOCON: " + e.getMessage());
             }
         }
+        return overrides(c, sets);
+    }
+
+    private static Config overrides(Config c, List<String> sets) {
         for (String s : sets) {
             int eq = s.indexOf('=');
             if (eq <= 0) {
@@ -50,6 +54,17 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw new ConfigError("--config", "cannot resolve config: " + e.getMessage());
         }
+    }
+
+    /** As {@link #load}, from HOCON text (e.g. a run directory's config.conf). */
+    public static Config loadText(String hocon, List<String> sets) {
+        Config c;
+        try {
+            c = ConfigFactory.parseString(hocon);
+        } catch (ConfigException e) {
+            throw new ConfigError("config", "not valid HOCON: " + e.getMessage());
+        }
+        return overrides(c, sets);
     }
 
     private static ConfigValue parseValue(String value) {

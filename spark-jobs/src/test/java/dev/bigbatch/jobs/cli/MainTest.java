@@ -68,6 +68,9 @@ class MainTest {
     void trainingLossFallsAndTheRunDirectoryIsComplete() throws Exception {
         assertTrue(Files.exists(run.resolve("model.zip")));
         assertTrue(Files.exists(run.resolve("config.conf")));
+        assertTrue(Files.exists(run.resolve("_SUCCESS")));
+        String report = Files.readString(run.resolve("report.html"));
+        assertTrue(report.contains("data:image/png;base64,"), "report.html embeds its charts");
         List<JsonNode> train = new ArrayList<>();
         List<JsonNode> test = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();

@@ -1,0 +1,89 @@
+package dev.bigbatch.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bigbatch.data.dataset.DatasetManifest;
+import dev.bigbatch.jobs.SparkTestSession;
+import dev.bigbatch.model.ModelFactory;
+import dev.bigbatch.model.ModelSpec;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.bigbatch.jobs.cli.MainTest.main;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code evaluate} on a model whose accuracy is known exactly, and on checkpoints. */
+class EvaluateTest {
+    @TempDir
+    static Path tmp;
+    static String dataset;
+    static DatasetManifest manifest;
+
+    @BeforeAll
+    static void data() throws Exception {
+        SparkTestSession.get();
+        Path archive = tmp.resolve("c.tar.gz");
+        assertEquals(0, main("synth-cifar", "--out", archive.toString(), "--train", "256", "--test", "200",
+                "--classes", "3", "--seed", "4").code());
+        dataset = tmp.resolve("ds").toUri().toString();
+        assertEquals(0, main("prepare-cifar", "--input", archive.toUri().toString(), "--out", dataset).code());
+        manifest = DatasetManifest.load(dataset, new Configuration());
+    }
+
+    @Test
+    void constantPredictorHasTheAccuracyOfItsClassShare() throws Exception {
+        // All weights zero, output bias (2, 0, 0): every image gets softmax(2, 0, 0), so class 0 is always predicted.
+        ComputationGraph net = ModelFactory.build(new ModelSpec("small-cnn", 4, 3, 3, 32, 32, 1));
+        net.params().assign(0);
+        net.getLayer("out").getParam("b").assign(Nd4j.createFromArray(2f, 0f, 0f).reshape(1, 3));
+        Path model = tmp.resolve("constant.zip");
+        ModelSerializer.writeModel(net, model.toFile(), false);
+        Path out = tmp.resolve("constant-eval.json");
+        MainTest.Outcome r = main("evaluate", "--model", model.toUri().toString(), "--data", dataset, "--out",
+                out.toUri().toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(Files.readString(out));
+        var perClass = manifest.split("test").perClass();
+        long n = manifest.split("test").count();
+        double z = Math.exp(2) + 2;
+        double expectedLoss = (perClass.get(0) * -Math.log(Math.exp(2) / z)
+                + (perClass.get(1) + perClass.get(2)) * -Math.log(1 / z)) / n;
+        assertEquals((double) perClass.get(0) / n, j.get("top1").asDouble(), 1e-12);
+        assertEquals(1.0, j.get("top5").asDouble(), 0.0);
+        assertEquals(expectedLoss, j.get("loss").asDouble(), 1e-5);
+        assertEquals(1.0, j.get("perClassTop1").get(manifest.classes().get(0)).asDouble(), 0.0);
+        assertEquals(0.0, j.get("perClassTop1").get(manifest.classes().get(1)).asDouble(), 0.0);
+        assertEquals(n, j.get("examples").asLong());
+    }
+
+    @Test
+    void checkpointEvaluatesLikeTheFinalModelEvenForNeumannsDisplacedWeights() throws Exception {
+        Path run = tmp.resolve("neumann");
+        MainTest.Outcome t = main("train", "--out", run.toUri().toString(), "--set", "data.path=" + dataset,
+                "--set", "model.name=small-cnn", "--set", "model.width=4", "--set", "train.global-batch-size=64",
+                "--set", "train.steps=6", "--set", "train.checkpoint-every=3", "--set", "optimizer.name=neumann",
+                "--set", "optimizer.sgd-warmup-epochs=0.25", "--set", "optimizer.learning-rate=0.05");
+        assertEquals(0, t.code(), t.err());
+        var fromZip = SavedModels.load(run.resolve("model.zip").toString(), new Configuration()).params();
+        var fromCkpt = SavedModels.load(run.resolve("checkpoints/ckpt-6").toString(), new Configuration()).params();
+        assertEquals(fromZip, fromCkpt, "the final checkpoint must evaluate the same weights as model.zip (w - mu*m)");
+        var displaced = new dev.bigbatch.jobs.checkpoint.CheckpointStore(
+                new org.apache.hadoop.fs.Path(run.resolve("checkpoints").toUri()), new Configuration(), 9).read(6)
+                .parameters();
+        assertTrue(!displaced.equals(fromZip.reshape(displaced.shape())), "Neumann stores displaced weights");
+        Path out = tmp.resolve("ckpt-eval.json");
+        MainTest.Outcome e = main("evaluate", "--model", run.resolve("checkpoints/ckpt-3").toUri().toString(),
+                "--data", dataset, "--out", out.toUri().toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(new ObjectMapper().readTree(Files.readString(out)).has("perClassTop1"));
+    }
+}
