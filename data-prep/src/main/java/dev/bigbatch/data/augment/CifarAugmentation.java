@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
  *
  * <p>The only randomness is a {@link SplittableRandom} built from the {@code seed} argument, drawn in this order:
  * row offset {@code nextInt(9)}, column offset {@code nextInt(9)}, flip {@code nextBoolean()}. Derive the seed from
- * (run seed, epoch, example id) with {@link #exampleSeed}, and the result no longer depends on partitioning or
- * task retries. Instances are immutable and thread-safe; the per-channel affine map is a 256-entry table per channel,
+ * (run seed, epoch, example id) (the loop uses {@code dev.bigbatch.jobs.sampling.Seeds}), and the result no longer
+ * depends on partitioning or task retries. Instances are immutable and thread-safe; the per-channel affine map is a 256-entry table per channel,
  * so each output value is one lookup. Serializable (about 3 KB) so that a Spark task may carry it.
  */
 public final class CifarAugmentation implements Serializable {
@@ -67,22 +67,6 @@ public final class CifarAugmentation implements Serializable {
                     + manifest.channels());
         }
         return new CifarAugmentation(toArray(manifest.mean()), toArray(manifest.std()));
-    }
-
-    /**
-     * A seed for one example in one epoch, well mixed so that neighbouring ids and epochs give unrelated crops.
-     * Uses the finaliser of SplitMix64 (Steele, Lea and Flood 2014), the same mix {@link SplittableRandom} uses.
-     */
-    public static long exampleSeed(long runSeed, int epoch, long exampleId) {
-        long h = mix(runSeed ^ 0x9E3779B97F4A7C15L);
-        h = mix(h ^ epoch);
-        return mix(h ^ exampleId);
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** Training: random padded crop and flip drawn from {@code seed}, then normalised. */
