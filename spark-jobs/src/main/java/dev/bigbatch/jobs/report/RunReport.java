@@ -60,6 +60,7 @@ public final class RunReport {
         }
         Set<String> names = new HashSet<>();
         boolean clash = !runUris.stream().map(u -> new Path(u).getName()).allMatch(names::add);
+        Set<String> used = new HashSet<>();
         List<Run> runs = new ArrayList<>();
         for (String uri : runUris) {
             Path dir = new Path(uri);
@@ -70,7 +71,12 @@ public final class RunReport {
                         + "train), not files");
             }
             Path config = new Path(dir, CONFIG);
-            runs.add(new Run(clash ? uri : dir.getName(), uri, MetricsLog.read(fs, metrics),
+            String name = clash ? uri : dir.getName();
+            // The same directory named twice still needs distinct series names.
+            for (int k = 2; !used.add(name); k++) {
+                name = (clash ? uri : dir.getName()) + " (" + k + ")";
+            }
+            runs.add(new Run(name, uri, MetricsLog.read(fs, metrics),
                     fs.exists(config) ? readText(fs, config) : null, fs.exists(new Path(dir, SUCCESS))));
         }
         return new RunReport(runs);

@@ -92,6 +92,18 @@ class MainTest {
     }
 
     @Test
+    void reportComparesRuns() throws Exception {
+        Path html = tmp.resolve("compare.html");
+        Outcome r = main("report", "--runs", run.toUri().toString(), run.toUri().toString(), "--out",
+                html.toUri().toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2 runs"), r.out());
+        assertTrue(Files.readString(html).contains("data:image/png;base64,"));
+        Outcome none = main("report", "--out", html.toString());
+        assertEquals(ExitCode.CONFIG_ERROR.code(), none.code());
+    }
+
+    @Test
     void evaluateReproducesTheFinalEvaluation() throws Exception {
         Path outFile = tmp.resolve("eval.json");
         Outcome ev = main("evaluate", "--model", run.resolve("model.zip").toUri().toString(), "--data",
