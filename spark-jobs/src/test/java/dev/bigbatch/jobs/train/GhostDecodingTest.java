@@ -72,6 +72,26 @@ class GhostDecodingTest {
     }
 
     @Test
+    void decodingRunsOnTheBackgroundThreadsOrInline() {
+        for (int threads : new int[]{0, 2}) {
+            java.util.Set<String> where = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            RunSpec run = new RunSpec(NET, new RecordingDecoder(where), 9, true, G, threads);
+            try (GhostDecoding d = new GhostDecoding(run, 0, 2, members(3, 6), "test-decode")) {
+                for (int j = 2; j < 5; j++) {
+                    d.next(j);
+                }
+            }
+            String me = Thread.currentThread().getName();
+            if (threads == 0) {
+                assertEquals(java.util.Set.of(me), where);
+            } else {
+                assertFalse(where.isEmpty());
+                assertTrue(where.stream().allMatch(n -> n.startsWith("test-decode-")), where.toString());
+            }
+        }
+    }
+
+    @Test
     void ghostBatchesMustBeAskedForInOrder() {
         try (GhostDecoding d = new GhostDecoding(run(2), 0, 2, members(3, 4), "test-decode")) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> d.next(3));
@@ -97,9 +117,42 @@ class GhostDecodingTest {
         }
     }
 
+    /** Decode threads still alive after close(); a pool reports termination just before its last thread exits. */
     static long liveDecodeThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("test-decode") && t.isAlive()).count();
+                .filter(t -> t.getName().startsWith("test-decode"))
+                .filter(t -> {
+                    try {
+                        t.join(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return t.isAlive();
+                }).count();
+    }
+
+    /** FlipDecoder that records which threads decode. */
+    record RecordingDecoder(java.util.Set<String> threads) implements dev.bigbatch.jobs.data.ImageDecoder {
+        @Override
+        public int channels() {
+            return 3;
+        }
+
+        @Override
+        public int height() {
+            return 8;
+        }
+
+        @Override
+        public int width() {
+            return 8;
+        }
+
+        @Override
+        public void decode(byte[] image, boolean train, long seed, float[] out, int offset) {
+            threads.add(Thread.currentThread().getName());
+            new TestData.FlipDecoder(3, 8, 8).decode(image, train, seed, out, offset);
+        }
     }
 
     /** FlipDecoder that rejects empty images as the JPEG decoder does. */
