@@ -62,6 +62,10 @@ public final class EvaluateCommand implements Command {
         }
         int imageSize = args.integer("--image-size", TrainedInput.imageSize(modelUri, hadoop), 0,
                 DataSettings.MAX_IMAGE_SIZE);
+        if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < DataSettings.MIN_IMAGE_SIZE) {
+            throw new ConfigError("--image-size", "must be at least " + DataSettings.MIN_IMAGE_SIZE + ", found "
+                    + imageSize);
+        }
         ImageDecoder decoder = ImageDecoders.forManifest(manifest, data, imageSize);
         ComputationGraph net = SavedModels.load(modelUri, hadoop);
         NetworkSpec ns = NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width());

@@ -24,7 +24,7 @@ public record DataSettings(String path, int partitions, Synthetic synthetic, int
     /** Far beyond any GPU's input size; catches a typo (2240) before memory does. */
     public static final int MAX_IMAGE_SIZE = 4096;
     /** The smallest input the networks accept (ModelSpec). */
-    static final int MIN_IMAGE_SIZE = 8;
+    public static final int MIN_IMAGE_SIZE = 8;
     static final int MAX_DECODE_THREADS = 256;
 
     /**
