@@ -53,8 +53,18 @@ public final class TestData {
     /** Scales u8 to [-0.5, 0.5); training augmentation: a horizontal flip decided by the seed. */
     public record FlipDecoder(int c, int h, int w) implements ImageDecoder {
         @Override
-        public int outputLength() {
-            return c * h * w;
+        public int channels() {
+            return c;
+        }
+
+        @Override
+        public int height() {
+            return h;
+        }
+
+        @Override
+        public int width() {
+            return w;
         }
 
         @Override

@@ -95,8 +95,8 @@ public final class CifarPreparation {
         CifarVariant v = reader.variant();
         return new DatasetManifest(DatasetManifest.FORMAT, DatasetManifest.SCHEMA_VERSION, v.sourceName(),
                 DatasetLayout.ENCODING_RAW_U8_CHW, CifarVariant.HEIGHT, CifarVariant.WIDTH, CifarVariant.CHANNELS,
-                reader.classNames(), v.hasCoarseLabels() ? reader.coarseClassNames() : null, splits, train.mean(),
-                train.std(), CREATED_BY);
+                reader.classNames(), v.hasCoarseLabels() ? reader.coarseClassNames() : null, null, splits,
+                train.mean(), train.std(), CREATED_BY);
     }
 
     private static String version() {

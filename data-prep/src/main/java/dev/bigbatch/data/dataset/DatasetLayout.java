@@ -5,10 +5,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
+import java.util.List;
+
 /**
  * The on-disk layout of a prepared dataset, which every consumer in the project reads:
  * <pre>
- *   OUT/train/*.parquet   OUT/test/*.parquet   OUT/manifest.json  (written last: its presence means complete)
+ *   OUT/train/*.parquet   OUT/test/*.parquet (or OUT/val/)   OUT/manifest.json  (written last: complete)
  * </pre>
  * Each split is Parquet with the columns {@value #ID} (long, index within the split in source order),
  * {@value #LABEL} (int, the class; the fine label for CIFAR-100), {@value #COARSE_LABEL} (int,
@@ -17,6 +19,10 @@ import org.apache.spark.sql.types.StructType;
 public final class DatasetLayout {
     public static final String TRAIN = "train";
     public static final String TEST = "test";
+    /** ImageNet's evaluation split keeps its own name. */
+    public static final String VAL = "val";
+    /** Every split name a prepared dataset may have. */
+    public static final List<String> SPLITS = List.of(TRAIN, VAL, TEST);
     public static final String MANIFEST = "manifest.json";
     /** Where the manifest is written before it is renamed; hidden from Hadoop input formats by the underscore. */
     public static final String MANIFEST_TEMP = "_manifest.json.tmp";

@@ -32,22 +32,26 @@ import java.util.Map;
  * @param schemaVersion the version of this layout, {@value #SCHEMA_VERSION}
  * @param source        where the data came from: {@code cifar-10}, {@code cifar-100}, ...
  * @param encoding      how the {@code image} column is stored, e.g. {@value DatasetLayout#ENCODING_RAW_U8_CHW}
- * @param height        image height in pixels
- * @param width         image width in pixels
+ * @param height        image height in pixels; 0 when the images vary in size ({@value DatasetLayout#ENCODING_JPEG}
+ *                      datasets, whose network input size is chosen at training time)
+ * @param width         image width in pixels; 0 when the images vary in size
  * @param channels      colour channels
  * @param classes       class names indexed by label
  * @param coarseClasses CIFAR-100 superclass names indexed by coarse label; {@code null} (absent) otherwise
- * @param splits        {@code train} and {@code test} sizes
+ * @param classIds      stable identifiers of the classes indexed by label, where the source has them (ImageNet's
+ *                      WordNet ids); {@code null} (absent) otherwise
+ * @param splits        sizes of the splits: {@code train} always, and {@code test} (CIFAR) or {@code val}
+ *                      (ImageNet) when prepared
  * @param mean          per-channel mean of the training pixels scaled to [0, 1]
  * @param std           per-channel (population) standard deviation of the same
  * @param createdBy     the program that wrote the dataset
  */
 @JsonPropertyOrder({"format", "schemaVersion", "source", "encoding", "height", "width", "channels", "classes",
-        "coarseClasses", "splits", "mean", "std", "createdBy"})
+        "coarseClasses", "classIds", "splits", "mean", "std", "createdBy"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetManifest(String format, int schemaVersion, String source, String encoding, int height,
                               int width, int channels, List<String> classes, List<String> coarseClasses,
-                              Map<String, SplitSummary> splits, List<Double> mean, List<Double> std,
+                              List<String> classIds, Map<String, SplitSummary> splits, List<Double> mean, List<Double> std,
                               String createdBy) implements Serializable {
     public static final String FORMAT = "bigbatch-dataset";
     public static final int SCHEMA_VERSION = 1;
@@ -62,15 +66,24 @@ public record DatasetManifest(String format, int schemaVersion, String source, S
                 "schemaVersion must be " + SCHEMA_VERSION + ", found " + schemaVersion);
         require(source != null && !source.isBlank(), "source is missing");
         require(encoding != null && !encoding.isBlank(), "encoding is missing");
-        require(height > 0 && width > 0 && channels > 0,
-                "height, width, channels must be positive, found " + height + ", " + width + ", " + channels);
+        require(height >= 0 && width >= 0 && channels > 0,
+                "height and width must be >= 0 and channels positive, found " + height + ", " + width + ", "
+                        + channels);
+        require(!DatasetLayout.ENCODING_RAW_U8_CHW.equals(encoding) || (height > 0 && width > 0),
+                "encoding " + encoding + " stores fixed-size images: height and width must be positive, found "
+                        + height + ", " + width);
         require(classes != null && !classes.isEmpty(), "classes is missing or empty");
         classes = List.copyOf(classes);
         coarseClasses = coarseClasses == null ? null : List.copyOf(coarseClasses);
-        require(splits != null && splits.containsKey(DatasetLayout.TRAIN) && splits.containsKey(DatasetLayout.TEST),
-                "splits must hold " + DatasetLayout.TRAIN + " and " + DatasetLayout.TEST + ", found "
-                        + (splits == null ? null : splits.keySet()));
+        require(classIds == null || classIds.size() == classes.size(),
+                "classIds must have one entry per class (" + classes.size() + "), found "
+                        + (classIds == null ? 0 : classIds.size()));
+        classIds = classIds == null ? null : List.copyOf(classIds);
+        require(splits != null && splits.containsKey(DatasetLayout.TRAIN),
+                "splits must hold " + DatasetLayout.TRAIN + ", found " + (splits == null ? null : splits.keySet()));
         for (var e : splits.entrySet()) {
+            require(DatasetLayout.SPLITS.contains(e.getKey()), "split '" + e.getKey() + "' is not one of "
+                    + DatasetLayout.SPLITS);
             require(e.getValue() != null && e.getValue().perClass().size() == classes.size(), "split " + e.getKey()
                     + " must give perClass for all " + classes.size() + " classes");
         }
@@ -95,7 +108,27 @@ public record DatasetManifest(String format, int schemaVersion, String source, S
         return classes.size();
     }
 
-    /** The size of a split ({@code train} or {@code test}). */
+    /**
+     * The split that training evaluates on and {@code evaluate} reads by default: {@code test} if the dataset has
+     * one, else {@code val}, else null (a training split alone).
+     */
+    @JsonIgnore
+    public String evaluationSplit() {
+        for (String name : List.of(DatasetLayout.TEST, DatasetLayout.VAL)) {
+            if (splits.containsKey(name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the images vary in size (height and width recorded as 0), so the input size is chosen by the user. */
+    @JsonIgnore
+    public boolean variableSize() {
+        return height == 0 || width == 0;
+    }
+
+    /** The size of a split ({@code train}, {@code val} or {@code test}). */
     public SplitSummary split(String name) {
         SplitSummary s = splits.get(name);
         if (s == null) {

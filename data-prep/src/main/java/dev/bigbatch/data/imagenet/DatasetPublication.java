@@ -1,9 +1,12 @@
 package dev.bigbatch.data.imagenet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bigbatch.data.dataset.DatasetLayout;
+import dev.bigbatch.data.dataset.DatasetManifest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,7 @@ import org.apache.hadoop.fs.Path;
  */
 final class DatasetPublication {
 
-    static final String MANIFEST = "manifest.json";
+    static final String MANIFEST = DatasetLayout.MANIFEST;
     static final String QUARANTINE = "quarantine.jsonl";
 
     private final FileSystem fs;
@@ -72,14 +75,14 @@ final class DatasetPublication {
     }
 
     /** Renames the splits and the report into place, then writes the manifest last. */
-    void publish(List<String> splits, ImagenetManifestFields manifest) throws IOException {
+    void publish(List<String> splits, DatasetManifest manifest) throws IOException {
         for (String split : splits) {
             moveIntoPlace(split);
         }
         moveIntoPlace(QUARANTINE);
         Path temporary = new Path(out, "_" + MANIFEST + "-" + UUID.randomUUID());
         try (OutputStream stream = fs.create(temporary, false)) {
-            manifest.writeJson(stream);
+            stream.write(manifest.toJson().getBytes(StandardCharsets.UTF_8));
         }
         rename(temporary, new Path(out, MANIFEST));
         abandon();

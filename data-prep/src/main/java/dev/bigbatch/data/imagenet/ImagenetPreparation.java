@@ -1,10 +1,16 @@
 package dev.bigbatch.data.imagenet;
 
+import dev.bigbatch.data.dataset.DatasetLayout;
+import dev.bigbatch.data.dataset.DatasetManifest;
+import dev.bigbatch.data.dataset.SplitSummary;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
@@ -20,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code prepare-imagenet}: converts ILSVRC2012 (train tar of per-class tars, val tar plus labels, or directory
  * trees) or any folder-per-class image set into the shared prepared-dataset format: {@code OUT/<split>/} Parquet
  * ({@code id, label, coarse_label = -1, image} = re-encoded JPEG), {@code OUT/quarantine.jsonl} and, last,
- * {@code OUT/manifest.json}.
+ * {@code OUT/manifest.json}, the same {@link DatasetManifest} CIFAR datasets have, so {@code train} and
+ * {@code evaluate} read both alike.
  *
  * <p>Steps: plan on the driver (listings and tar headers only); convert each split in parallel on executors
  * ({@link ImageConverter} rules), persisting the outcomes; check that no split has more than
@@ -30,8 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class ImagenetPreparation {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImagenetPreparation.class);
-    static final String TRAIN = "train";
-    static final String VAL = "val";
+    static final String TRAIN = DatasetLayout.TRAIN;
+    static final String VAL = DatasetLayout.VAL;
+    /** Decoded images are always 3-channel (grayscale and CMYK are converted). */
+    static final int CHANNELS = 3;
 
     private ImagenetPreparation() {
     }
@@ -79,11 +88,8 @@ public final class ImagenetPreparation {
             for (SplitConversion c : conversions) {
                 c.writeParquet(spark, publication.stagedSplit(c.counts().split()), options.targetShardBytes());
             }
-            SplitStatistics train = conversions.get(0).statistics();
-            ImagenetManifestFields manifest = new ImagenetManifestFields(options.layout().sourceName(),
-                    rules.names(plan.classKeys()),
-                    options.layout() == ImagenetPreparationOptions.Layout.IMAGENET ? plan.classKeys() : null,
-                    counts, train.channelMean(), train.channelStd(), options.shorterSide(), options.jpegQuality());
+            DatasetManifest manifest = manifest(options, rules.names(plan.classKeys()), plan.classKeys(), counts,
+                    conversions.get(0).statistics());
             publication.publish(splitNames, manifest);
             PreparationResult result = new PreparationResult(out.toString(), plan.classKeys().size(), counts);
             LOG.info(result.summary());
@@ -95,6 +101,34 @@ public final class ImagenetPreparation {
             confBroadcast.destroy();
             jsc.setJobDescription(null);
         }
+    }
+
+    /**
+     * The shared manifest ({@link DatasetManifest}): JPEG images of varying size (height and width 0), the class
+     * names, the WordNet ids as {@code classIds} for the ImageNet layout, and the written counts. The preparation's
+     * own settings are recorded in {@code createdBy}; the quarantined files are listed in
+     * {@value DatasetPublication#QUARANTINE}.
+     */
+    static DatasetManifest manifest(ImagenetPreparationOptions options, List<String> names, List<String> classKeys,
+                                    List<SplitCounts> counts, SplitStatistics train) {
+        Map<String, SplitSummary> splits = new LinkedHashMap<>();
+        for (SplitCounts c : counts) {
+            splits.put(c.split(), new SplitSummary(c.written(), Arrays.stream(c.classCounts()).boxed().toList()));
+        }
+        List<Double> mean = Arrays.stream(train.channelMean()).boxed().toList();
+        List<Double> std = Arrays.stream(train.channelStd()).boxed().toList();
+        String createdBy = String.format(Locale.ROOT, "bigbatch %s prepare-imagenet (shorter side %s, JPEG quality %d)",
+                version(), options.shorterSide() == 0 ? "kept" : String.valueOf(options.shorterSide()),
+                options.jpegQuality());
+        return new DatasetManifest(DatasetManifest.FORMAT, DatasetManifest.SCHEMA_VERSION,
+                options.layout().sourceName(), DatasetLayout.ENCODING_JPEG, 0, 0, CHANNELS, names, null,
+                options.layout() == ImagenetPreparationOptions.Layout.IMAGENET ? classKeys : null, splits, mean, std,
+                createdBy);
+    }
+
+    private static String version() {
+        String v = ImagenetPreparation.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
     }
 
     /** Null if every split is within the limit, else the failure message. */

@@ -162,12 +162,12 @@ class CifarAugmentationTest {
         Map<String, SplitSummary> splits = Map.of("train", new SplitSummary(1, List.of(1L)),
                 "test", new SplitSummary(0, List.of(0L)));
         DatasetManifest m = new DatasetManifest(DatasetManifest.FORMAT, 1, "cifar-10",
-                DatasetLayout.ENCODING_RAW_U8_CHW, 32, 32, 3, List.of("a"), null, splits,
+                DatasetLayout.ENCODING_RAW_U8_CHW, 32, 32, 3, List.of("a"), null, null, splits,
                 List.of(MEAN[0], MEAN[1], MEAN[2]), List.of(STD[0], STD[1], STD[2]), "test");
         byte[] img = image(7);
         assertArrayEquals(aug.eval(img), CifarAugmentation.of(m).eval(img));
         DatasetManifest jpeg = new DatasetManifest(DatasetManifest.FORMAT, 1, "imagenet",
-                DatasetLayout.ENCODING_JPEG, 224, 224, 3, List.of("a"), null, splits, m.mean(), m.std(), "test");
+                DatasetLayout.ENCODING_JPEG, 224, 224, 3, List.of("a"), null, null, splits, m.mean(), m.std(), "test");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CifarAugmentation.of(jpeg));
         assertTrue(e.getMessage().contains("jpeg"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CifarAugmentation(MEAN, new double[]{1, 0, 1}));

@@ -30,22 +30,32 @@ class DatasetManifestTest {
 
     static DatasetManifest cifar10() {
         return new DatasetManifest(DatasetManifest.FORMAT, 1, "cifar-10", DatasetLayout.ENCODING_RAW_U8_CHW, 32, 32,
-                3, List.of("a", "b"), null,
+                3, List.of("a", "b"), null, null,
                 Map.of("train", new SplitSummary(5, List.of(2L, 3L)), "test", new SplitSummary(1, List.of(0L, 1L))),
                 List.of(0.49, 0.48, 0.45), List.of(0.25, 0.24, 0.26), "test");
     }
 
     static DatasetManifest cifar100() {
         return new DatasetManifest(DatasetManifest.FORMAT, 1, "cifar-100", DatasetLayout.ENCODING_RAW_U8_CHW, 32, 32,
-                3, List.of("apple", "bee", "cup"), List.of("fruit", "other"),
+                3, List.of("apple", "bee", "cup"), List.of("fruit", "other"), null,
                 Map.of("train", new SplitSummary(3, List.of(1L, 1L, 1L)),
                         "test", new SplitSummary(0, List.of(0L, 0L, 0L))),
                 List.of(0.5, 0.5, 0.5), List.of(0.1, 0.2, 0.3), "test");
     }
 
+    static DatasetManifest imagenet(Map<String, SplitSummary> splits) {
+        return new DatasetManifest(DatasetManifest.FORMAT, 1, "imagenet", DatasetLayout.ENCODING_JPEG, 0, 0, 3,
+                List.of("tench", "goldfish"), null, List.of("n01440764", "n01443537"), splits,
+                List.of(0.48, 0.45, 0.40), List.of(0.23, 0.22, 0.22), "test");
+    }
+
+    static DatasetManifest imagenet() {
+        return imagenet(Map.of("train", new SplitSummary(3, List.of(2L, 1L)), "val", new SplitSummary(2, List.of(1L, 1L))));
+    }
+
     @Test
     void jsonRoundTripIsExact() throws IOException {
-        for (DatasetManifest m : List.of(cifar10(), cifar100())) {
+        for (DatasetManifest m : List.of(cifar10(), cifar100(), imagenet())) {
             assertEquals(m, DatasetManifest.fromJson(m.toJson(), "m.json"));
         }
     }
@@ -119,6 +129,42 @@ class DatasetManifestTest {
         Files.writeString(dir.resolve(DatasetLayout.MANIFEST), "{ not json");
         IOException j = assertThrows(IOException.class, () -> DatasetManifest.load(dir.toString(), CONF));
         assertTrue(j.getMessage().contains("not valid JSON"), j.getMessage());
+    }
+
+    @Test
+    void jpegDatasetsHaveClassIdsVariableSizeAndAValSplit() throws IOException {
+        JsonNode json = JSON.readTree(imagenet().toJson());
+        assertEquals("n01443537", json.get("classIds").get(1).asText());
+        assertEquals(0, json.get("height").asInt());
+        DatasetManifest m = DatasetManifest.fromJson(json.toString(), "m.json");
+        assertTrue(m.variableSize());
+        assertFalse(cifar10().variableSize());
+        assertEquals("val", m.evaluationSplit());
+        assertEquals("test", cifar10().evaluationSplit(), "test is preferred");
+        assertNull(imagenet(Map.of("train", new SplitSummary(3, List.of(2L, 1L)))).evaluationSplit());
+    }
+
+    @Test
+    void rejectsWhatNoReaderCouldUse() throws IOException {
+        ObjectNode rawWithoutSize = (ObjectNode) JSON.readTree(cifar10().toJson());
+        rawWithoutSize.put("height", 0);
+        IOException size = loadFails(rawWithoutSize);
+        assertTrue(size.getMessage().contains("raw-u8-chw") && size.getMessage().contains("height"), size.getMessage());
+
+        ObjectNode ids = (ObjectNode) JSON.readTree(imagenet().toJson());
+        ids.putArray("classIds").add("n01440764");
+        IOException i = loadFails(ids);
+        assertTrue(i.getMessage().contains("classIds must have one entry per class (2)"), i.getMessage());
+
+        ObjectNode noTrain = (ObjectNode) JSON.readTree(imagenet().toJson());
+        ((ObjectNode) noTrain.get("splits")).remove("train");
+        assertTrue(loadFails(noTrain).getMessage().contains("splits must hold train"));
+
+        ObjectNode oddSplit = (ObjectNode) JSON.readTree(imagenet().toJson());
+        ((ObjectNode) oddSplit.get("splits")).set("holdout", oddSplit.get("splits").get("val"));
+        IOException odd = loadFails(oddSplit);
+        assertTrue(odd.getMessage().contains("'holdout'") && odd.getMessage().contains("[train, val, test]"),
+                odd.getMessage());
     }
 
     @Test

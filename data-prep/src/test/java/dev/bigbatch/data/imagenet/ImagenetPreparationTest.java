@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bigbatch.data.dataset.DatasetLayout;
+import dev.bigbatch.data.dataset.DatasetManifest;
 import dev.bigbatch.data.image.ImageFixtures;
 import dev.bigbatch.data.image.NativeImageDecoder;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
@@ -68,10 +71,20 @@ class ImagenetPreparationTest {
         assertEquals(1, manifest.get("schemaVersion").asInt());
         assertEquals("imagenet", manifest.get("source").asText());
         assertEquals("jpeg", manifest.get("encoding").asText());
-        assertEquals(List.of(TENCH, GOLDFISH, SHARK), strings(manifest.get("wnids")));
+        assertEquals(List.of(TENCH, GOLDFISH, SHARK), strings(manifest.get("classIds")));
         assertEquals(List.of(TENCH, GOLDFISH, SHARK), strings(manifest.get("classes")), "no names given");
         assertEquals(11, manifest.at("/splits/train/count").asLong());
-        assertEquals(List.of("2", "1", "1"), strings(manifest.at("/splits/val/classCounts")));
+        assertEquals(List.of("2", "1", "1"), strings(manifest.at("/splits/val/perClass")));
+        // the shared manifest that train and evaluate read
+        DatasetManifest shared = DatasetManifest.load(out.toString(), new Configuration());
+        assertEquals(DatasetLayout.ENCODING_JPEG, shared.encoding());
+        assertEquals(List.of(0, 0, 3), List.of(shared.height(), shared.width(), shared.channels()));
+        assertTrue(shared.variableSize());
+        assertEquals(List.of(5L, 3L, 3L), shared.split(DatasetLayout.TRAIN).perClass());
+        assertEquals(4, shared.split(DatasetLayout.VAL).count());
+        assertEquals(DatasetLayout.VAL, shared.evaluationSplit());
+        assertTrue(shared.createdBy().contains("shorter side " + SHORTER_SIDE) && shared.createdBy().contains("90"),
+                shared.createdBy());
         for (int c = 0; c < 3; c++) {
             double mean = manifest.get("mean").get(c).asDouble();
             double std = manifest.get("std").get(c).asDouble();
@@ -170,7 +183,7 @@ class ImagenetPreparationTest {
         JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
         assertEquals("folder", manifest.get("source").asText());
         assertEquals(List.of("cat", "dog"), strings(manifest.get("classes")));
-        assertFalse(manifest.has("wnids"));
+        assertFalse(manifest.has("classIds"), "folder names are the classes; there are no separate ids");
         assertReason(quarantine(out), "val", "bird/4.jpg", "unknown class folder 'bird'");
     }
 
@@ -198,6 +211,9 @@ class ImagenetPreparationTest {
         // the output is still free: a run with a looser limit succeeds there
         ImagenetPreparation.run(SharedSpark.get(), strict.withLimits(0.5, 1 << 20));
         assertTrue(Files.exists(out.resolve("manifest.json")));
+        DatasetManifest trainOnly = DatasetManifest.load(out.toString(), new Configuration());
+        assertEquals(java.util.Set.of(DatasetLayout.TRAIN), trainOnly.splits().keySet());
+        assertEquals(null, trainOnly.evaluationSplit(), "nothing to evaluate on");
         InputDataException taken = assertThrows(InputDataException.class,
                 () -> ImagenetPreparation.run(SharedSpark.get(), strict.withLimits(0.5, 1 << 20)));
         assertTrue(taken.getMessage().contains("already holds manifest.json"), taken.getMessage());

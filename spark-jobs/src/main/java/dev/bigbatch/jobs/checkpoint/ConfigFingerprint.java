@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * it): how long to train ({@code train.steps}, {@code train.epochs} — note that a schedule defined relative to the
  * total length then changes from the resumed step on), how often to log, evaluate and checkpoint and how many
  * checkpoints to keep, the whole {@code spark} section (a run may resume on another cluster), and
- * {@code data.partitions} (results do not depend on the partitioning; the distributed loop is tested for that).
+ * {@code data.partitions} and {@code data.decode-threads} (results depend on neither; the distributed loop is tested
+ * for that).
  * Everything else — model, optimizer, schedule, batch sizes, seed, data path — changes what is being trained, so a
  * difference refuses the resume.
  *
@@ -48,7 +49,7 @@ public final class ConfigFingerprint {
     /** Keys (or sections) that may differ between a checkpoint's config and the config that resumes from it. */
     public static final Set<String> MAY_CHANGE_ON_RESUME = Collections.unmodifiableSet(new TreeSet<>(List.of(
             "train.steps", "train.epochs", "train.eval-every", "train.log-every", "train.checkpoint-every",
-            "train.keep-checkpoints", "spark", "data.partitions")));
+            "train.keep-checkpoints", "spark", "data.partitions", "data.decode-threads")));
     /** How an absent key is shown in a mismatch message. */
     public static final String ABSENT = "(absent)";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,8 +2,10 @@ package dev.bigbatch.jobs.cli;
 
 import dev.bigbatch.data.dataset.DatasetManifest;
 import dev.bigbatch.jobs.data.CachedSplit;
+import dev.bigbatch.jobs.data.ImageDecoder;
 import dev.bigbatch.jobs.data.ImageDecoders;
 import dev.bigbatch.jobs.io.RunFiles;
+import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.jobs.run.SparkSettings;
 import dev.bigbatch.jobs.train.Evaluation;
 import dev.bigbatch.jobs.train.RunSpec;
@@ -19,9 +21,11 @@ import java.io.PrintStream;
 import java.util.Set;
 
 /**
- * {@code evaluate --model RUN/model.zip --data DATASET [--split test] [--partitions N] [--batch-size N] [--out FILE]}:
- * distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by default
- * {@code evaluation-<split>.json} beside the model).
+ * {@code evaluate --model RUN/model.zip --data DATASET [--split S] [--image-size N] [--partitions N] [--batch-size N]
+ * [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by
+ * default {@code evaluation-<split>.json} beside the model). The split defaults to the dataset's evaluation split
+ * ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one the model was trained at
+ * ({@link TrainedInput}).
  */
 public final class EvaluateCommand implements Command {
     @Override
@@ -31,36 +35,45 @@ public final class EvaluateCommand implements Command {
 
     @Override
     public String usage() {
-        return "evaluate --model RUN/model.zip --data DATASET [--split test] [--partitions N] [--batch-size N] [--out FILE]";
+        return "evaluate --model RUN/model.zip --data DATASET [--split test|val] [--image-size N] [--partitions N] "
+                + "[--batch-size N] [--out FILE]";
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("--model", "--data", "--split", "--partitions", "--batch-size", "--out", "--master");
+        return Set.of("--model", "--data", "--split", "--image-size", "--partitions", "--batch-size", "--out",
+                "--master");
     }
 
     @Override
     public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String modelUri = args.required("--model");
         String data = args.required("--data");
-        String split = args.optional("--split", "test");
         int partitions = args.integer("--partitions", 2, 1, 1 << 20);
         int batch = args.integer("--batch-size", 256, 1, 1 << 16);
         SparkSession spark = SparkSessions.start(name(),
                 new SparkSettings(args.optional("--master", SparkSettings.DEFAULT_MASTER)));
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         DatasetManifest manifest = PreparedDatasets.manifest(data, hadoop);
-        if (!manifest.splits().containsKey(split)) {
+        String split = args.optional("--split", manifest.evaluationSplit());
+        if (split == null || !manifest.splits().containsKey(split)) {
             throw new ConfigError("--split", "dataset " + data + " has no split '" + split + "'; it has "
                     + manifest.splits().keySet());
         }
+        int imageSize = args.integer("--image-size", TrainedInput.imageSize(modelUri, hadoop), 0,
+                DataSettings.MAX_IMAGE_SIZE);
+        if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < DataSettings.MIN_IMAGE_SIZE) {
+            throw new ConfigError("--image-size", "must be at least " + DataSettings.MIN_IMAGE_SIZE + ", found "
+                    + imageSize);
+        }
+        ImageDecoder decoder = ImageDecoders.forManifest(manifest, data, imageSize);
         ComputationGraph net = SavedModels.load(modelUri, hadoop);
-        NetworkSpec ns = NetworkSpec.of(net, manifest.channels(), manifest.height(), manifest.width());
+        NetworkSpec ns = NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width());
         if (ns.classes() != manifest.numClasses()) {
             throw new ConfigError("--data", "the model has " + ns.classes() + " classes, dataset " + data + " has "
                     + manifest.numClasses());
         }
-        RunSpec spec = new RunSpec(ns, ImageDecoders.forManifest(manifest, data), 0, false, 1);
+        RunSpec spec = new RunSpec(ns, decoder, 0, false, 1);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CachedSplit cached = CachedSplit.load(spark, TrainCommand.split(data, split), partitions);
         var bc = sc.broadcast(spec);

@@ -7,6 +7,7 @@ import dev.bigbatch.data.dataset.CifarPreparation;
 import dev.bigbatch.data.dataset.DatasetLayout;
 import dev.bigbatch.data.dataset.DatasetManifest;
 import dev.bigbatch.jobs.data.CachedSplit;
+import dev.bigbatch.jobs.data.ImageDecoder;
 import dev.bigbatch.jobs.data.ImageDecoders;
 import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.ConfigLoader;
@@ -93,21 +94,24 @@ public final class TrainCommand implements Command {
 
         String dataset = cfg.data().generate() ? synthetic(spark, files, cfg.data(), out) : cfg.data().path();
         DatasetManifest manifest = PreparedDatasets.manifest(dataset, hadoop);
-        ModelSpec modelSpec = ModelSpec.of(cfg.model(), manifest.numClasses(), manifest.channels(), manifest.height(),
-                manifest.width(), cfg.train().seed());
+        // The network input is what the decoder produces: the stored size of fixed-size (CIFAR) images, or
+        // data.image-size for JPEG datasets, whose images vary in size (the manifest records 0 for them).
+        ImageDecoder decoder = ImageDecoders.forManifest(manifest, dataset, cfg.data().imageSize());
+        ModelSpec modelSpec = ModelSpec.of(cfg.model(), manifest.numClasses(), decoder.channels(), decoder.height(),
+                decoder.width(), cfg.train().seed());
         ComputationGraph net = ModelFactory.build(modelSpec);
         files.writeText(SavedModels.NETWORK, net.getConfiguration().toJson());
         RunCheckpoints.Start start = resume.map(RunCheckpoints.Start::from)
                 .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(), hadoop, out));
-        RunSpec spec = new RunSpec(NetworkSpec.of(net, manifest.channels(), manifest.height(), manifest.width()),
-                ImageDecoders.forManifest(manifest, dataset), cfg.train().seed(), cfg.train().augment(),
-                cfg.train().ghostBatchSize());
+        RunSpec spec = new RunSpec(NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width()),
+                decoder, cfg.train().seed(), cfg.train().augment(), cfg.train().ghostBatchSize(),
+                cfg.data().decodeThreads());
         int partitions = cfg.data().partitions();
         CachedSplit train = CachedSplit.load(spark, split(dataset, DatasetLayout.TRAIN), partitions);
-        CachedSplit test = manifest.splits().containsKey(DatasetLayout.TEST)
-                ? CachedSplit.load(spark, split(dataset, DatasetLayout.TEST), partitions) : null;
-        out.printf("bigbatch train: model %s on %s (%s, %d classes)%n", modelSpec.name(), dataset, manifest.source(),
-                manifest.numClasses());
+        String evalSplit = manifest.evaluationSplit();
+        CachedSplit test = evalSplit == null ? null : CachedSplit.load(spark, split(dataset, evalSplit), partitions);
+        out.printf("bigbatch train: model %s on %s (%s, %d classes, input %dx%dx%d)%n", modelSpec.name(), dataset,
+                manifest.source(), manifest.numClasses(), decoder.channels(), decoder.height(), decoder.width());
         MetricsWriter metrics = MetricsWriter.resume(files, start.step());
         TrainingLoop.Result result = new TrainingLoop(JavaSparkContext.fromSparkContext(spark.sparkContext()), net,
                 train, test, spec, cfg.train(), cfg.optimizer(), metrics, out)
@@ -116,7 +120,7 @@ public final class TrainCommand implements Command {
                 .run(start);
         files.write(RunDirectory.MODEL, o -> ModelSerializer.writeModel(result.network(), o, false));
         if (result.finalEval() != null) {
-            files.writeText(RunDirectory.EVALUATION, evaluationJson(result.finalEval(), DatasetLayout.TEST, manifest));
+            files.writeText(RunDirectory.EVALUATION, evaluationJson(result.finalEval(), evalSplit, manifest));
         }
         RunDirectory.refreshReport(files, hadoop);
         RunDirectory.markSuccess(files, result);

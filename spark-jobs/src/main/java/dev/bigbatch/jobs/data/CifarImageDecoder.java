@@ -33,8 +33,18 @@ public final class CifarImageDecoder implements ImageDecoder {
     }
 
     @Override
-    public int outputLength() {
-        return CifarAugmentation.SIZE;
+    public int channels() {
+        return CifarAugmentation.CHANNELS;
+    }
+
+    @Override
+    public int height() {
+        return CifarAugmentation.SIDE;
+    }
+
+    @Override
+    public int width() {
+        return CifarAugmentation.SIDE;
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class RunFiles {
     private final Path dir;
     private final FileSystem fs;
     private final Configuration conf;
+    /** Created on first publish and reused: each FileContext builds its own, never-closed client (DFSClient, S3A). */
+    private FileContext context;
 
     public RunFiles(String uri, Configuration conf) {
         try {
@@ -80,7 +82,10 @@ public final class RunFiles {
 
     private void publish(Path tmp, Path target) throws IOException {
         try {
-            FileContext.getFileContext(target.toUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
+            if (context == null) {
+                context = FileContext.getFileContext(dir.toUri(), conf);
+            }
+            context.rename(tmp, target, Options.Rename.OVERWRITE);
         } catch (UnsupportedOperationException | IOException e) {
             if (fs.exists(target) && !fs.delete(target, false)) {
                 throw new IOException("cannot replace " + target, e);

@@ -1,5 +1,7 @@
 package dev.bigbatch.jobs.run;
 
+import dev.bigbatch.jobs.data.ImageDecoders;
+import dev.bigbatch.optimizer.config.ConfigError;
 import dev.bigbatch.optimizer.config.ConfigReader;
 
 /**
@@ -9,9 +11,21 @@ import dev.bigbatch.optimizer.config.ConfigReader;
  *                   directory and prepare it (the quickstart)
  * @param partitions partitions the training split is cached in, and tasks per step
  * @param synthetic  size of the generated set when {@code path} is empty
+ * @param imageSize  square input side for JPEG datasets ({@code image-size}); 0, the default, means the dataset's
+ *                   own: {@value ImageDecoders#DEFAULT_JPEG_SIZE} for JPEG, the stored size for CIFAR-format data
+ *                   (which cannot be fed at any other size)
+ * @param decodeThreads background threads per task that decode and augment the next ghost batch while the current
+ *                   one computes ({@code decode-threads}); 0 decodes inline, on the task's own thread
  */
-public record DataSettings(String path, int partitions, Synthetic synthetic) {
+public record DataSettings(String path, int partitions, Synthetic synthetic, int imageSize, int decodeThreads) {
     public static final int DEFAULT_PARTITIONS = 2;
+    /** One thread keeps one ghost batch decoding ahead of the computation; more help when decoding is the slower. */
+    public static final int DEFAULT_DECODE_THREADS = 1;
+    /** Far beyond any GPU's input size; catches a typo (2240) before memory does. */
+    public static final int MAX_IMAGE_SIZE = 4096;
+    /** The smallest input the networks accept (ModelSpec). */
+    public static final int MIN_IMAGE_SIZE = 8;
+    static final int MAX_DECODE_THREADS = 256;
 
     /**
      * @param train   training examples
@@ -39,8 +53,14 @@ public record DataSettings(String path, int partitions, Synthetic synthetic) {
         String path = r.string("path", "");
         int partitions = r.integer("partitions", DEFAULT_PARTITIONS, 1, 1 << 20);
         Synthetic s = Synthetic.read(r.child("synthetic"));
+        int imageSize = r.integer("image-size", ImageDecoders.DATASET_SIZE, 0, MAX_IMAGE_SIZE);
+        if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < MIN_IMAGE_SIZE) {
+            throw new ConfigError(r.fullKey("image-size"), "must be at least " + MIN_IMAGE_SIZE
+                    + " (or 0 for the dataset's own size), found " + imageSize);
+        }
+        int decodeThreads = r.integer("decode-threads", DEFAULT_DECODE_THREADS, 0, MAX_DECODE_THREADS);
         r.finish();
-        return new DataSettings(path == null ? "" : path.trim(), partitions, s);
+        return new DataSettings(path == null ? "" : path.trim(), partitions, s, imageSize, decodeThreads);
     }
 
     public boolean generate() {

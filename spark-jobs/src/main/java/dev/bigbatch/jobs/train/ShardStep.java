@@ -14,7 +14,9 @@ import java.util.List;
 
 /**
  * Executor side, second stage of a step: computes this partition's ghost batches, one at a time (so memory is one
- * ghost batch's activations), and returns the sums of its nodes of the ghost-batch tree.
+ * ghost batch's activations), and returns the sums of its nodes of the ghost-batch tree. The next ghost batch is
+ * decoded on {@code data.decode-threads} background threads while the current one computes ({@link GhostDecoding}),
+ * which are stopped when the task ends, whether it succeeds or fails.
  */
 final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, GhostMember>>, Iterator<RangeSum>> {
     /** Test hook (local mode only): fail the first attempt of this step's tasks, to prove retries are exact. */
@@ -56,15 +58,19 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
         if (tc != null && tc.attemptNumber() == 0 && failFirstAttemptOfStep == p.step()) {
             throw new IllegalStateException("injected failure of step " + p.step() + " partition " + partition);
         }
-        dev.bigbatch.jobs.device.ExecutorDevice.bindForCurrentTask();
-        Replica replica = ReplicaPool.borrow(spec.network());
-        try {
-            replica.load(p.step(), p.params());
-            List<RangeSum> nodes = GhostTree.sumRange(range[0], range[1], ghostCount,
-                    j -> ghostSums(replica, GhostBatch.decode(j, byGhost[j - range[0]], spec, p.epoch()), spec, p));
-            return nodes.iterator();
-        } finally {
-            ReplicaPool.giveBack(spec.network(), replica);
+        try (GhostDecoding ghosts = new GhostDecoding(spec, p.epoch(), range[0], byGhost,
+                "bigbatch-decode-step" + p.step() + "-p" + partition)) {
+            dev.bigbatch.jobs.device.ExecutorDevice.bindForCurrentTask();
+            Replica replica = ReplicaPool.borrow(spec.network());
+            try {
+                replica.load(p.step(), p.params());
+                // sumRange asks for the leaves in index order, the order GhostDecoding decodes them in.
+                List<RangeSum> nodes = GhostTree.sumRange(range[0], range[1], ghostCount,
+                        j -> ghostSums(replica, ghosts.next(j), spec, p));
+                return nodes.iterator();
+            } finally {
+                ReplicaPool.giveBack(spec.network(), replica);
+            }
         }
     }
 

@@ -31,10 +31,20 @@ class ExperimentConfigsTest {
         }
     }
 
+    /** conf/*.conf: the quickstart and the plain examples. */
+    static List<Path> topLevelConfigs() throws IOException {
+        try (Stream<Path> s = Files.list(DIR.getParent())) {
+            return s.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+        }
+    }
+
     @Test
     void everyConfigPassesTheJobsOwnValidation() throws IOException {
         List<Path> all = new java.util.ArrayList<>(configs());
-        all.add(Path.of("..", "conf", "quickstart.conf"));
+        List<Path> top = topLevelConfigs();
+        assertTrue(top.contains(Path.of("..", "conf", "quickstart.conf"))
+                && top.contains(Path.of("..", "conf", "imagenet-resnet50.conf")), top.toString());
+        all.addAll(top);
         List<String> errors = new java.util.ArrayList<>();
         for (Path f : all) {
             try {
@@ -86,6 +96,24 @@ class ExperimentConfigsTest {
         assertEquals(List.of(32000L, 48000L), c.getLongList("optimizer.schedule.boundaries"));
         assertEquals(64000, c.getLong("train.steps"));
         assertEquals(128, c.getLong("train.global-batch-size"));
+    }
+
+    @Test
+    void imagenetBaselineIsGoyalEtAlsRecipe() {
+        Config c = ConfigFactory.parseFile(DIR.getParent().resolve("imagenet-resnet50.conf").toFile()).resolve();
+        long batch = c.getLong("train.global-batch-size");
+        assertEquals(0.1 * batch / 256, c.getDouble("optimizer.learning-rate"), 1e-12, "linear scaling rule");
+        assertEquals(0.1, c.getDouble("optimizer.learning-rate")
+                * c.getDouble("optimizer.schedule.warmup-start-factor"), 1e-12, "warm-up starts at 0.1");
+        double stepsPerEpoch = 1_281_167.0 / batch;
+        assertEquals(Math.round(5 * stepsPerEpoch), c.getLong("optimizer.schedule.warmup-steps"));
+        List<Long> b = c.getLongList("optimizer.schedule.boundaries");
+        int[] epochs = {30, 60, 80};
+        for (int i = 0; i < epochs.length; i++) {
+            assertEquals(Math.round((epochs[i] - 5) * stepsPerEpoch), b.get(i), "boundary at epoch " + epochs[i]);
+        }
+        assertEquals(batch / c.getLong("data.partitions"), c.getLong("train.ghost-batch-size"), "one ghost batch per GPU");
+        assertTrue(c.getString("data.path").startsWith("hdfs://"));
     }
 
     @Test

@@ -44,17 +44,22 @@ class PartitionEquivalenceTest {
     }
 
     static float[] train(String model, int partitions, long failStep) {
+        return train(model, partitions, failStep, dev.bigbatch.jobs.run.DataSettings.DEFAULT_DECODE_THREADS);
+    }
+
+    static float[] train(String model, int partitions, long failStep, int decodeThreads) {
         SparkSession spark = SparkTestSession.get();
         CachedSplit split = CachedSplit.load(spark, trainDir, partitions);
         try {
             var net = dev.bigbatch.model.ModelFactory.build(new ModelSpec(model, 4, CLASSES, C, H, H, 5));
             RunSpec run = new RunSpec(dev.bigbatch.model.NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H),
-                    3, true, 8);
+                    3, true, 8, decodeThreads);
             TrainSettings ts = new TrainSettings(64, 8, 3, 0, 3, 0, 1, 64, true,
                     new dev.bigbatch.jobs.checkpoint.CheckpointCadence(0, 1), 0, false);
             var opt = new MomentumSgd.Config("momentum", new CommonSettings(0.05, ScheduleConfig.constant(0.05),
                     new WeightDecay(1e-4, "l2", Set.of()), 0), 0.9);
-            var files = new RunFiles(tmp.resolve("run-" + model + "-" + partitions + "-" + failStep).toUri().toString(),
+            var files = new RunFiles(tmp.resolve("run-" + model + "-" + partitions + "-" + failStep + "-" + decodeThreads)
+                    .toUri().toString(),
                     new Configuration());
             ShardStep.failFirstAttemptOfStep = failStep;
             var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, run, ts, opt, new MetricsWriter(files),
@@ -94,6 +99,13 @@ class PartitionEquivalenceTest {
         float[] clean = train("resnet8", 2, -1);
         float[] retried = train("resnet8", 2, 1);
         assertArrayEquals(clean, retried);
+    }
+
+    @Test
+    void decodingAheadOnAnyNumberOfThreadsGivesTheInlineBits() {
+        float[] inline = train("small-cnn", 2, -1, 0);
+        assertArrayEquals(inline, train("small-cnn", 2, -1, 1));
+        assertArrayEquals(inline, train("small-cnn", 3, -1, 3));
     }
 
     static float[] initial(String model) {
