@@ -16,8 +16,10 @@ import java.util.List;
  * {@link FisherTargets} samples labels from them; then one forward/backward pass through
  * {@link ShardContext#gradient} on those labels (the true ones for the empirical Fisher) runs with
  * {@link LayerRecorders} in place, and each block's recorded layer input and pre-activation gradient enter
- * {@link KroneckerFactorSums}. Cost on a factor step: one extra backward pass per ghost batch (plus one forward pass
- * for the true Fisher); the gradient of that pass is discarded, the step's gradient being computed as usual.
+ * {@link KroneckerFactorSums}. Cost on a factor step: one extra forward and backward pass per ghost batch (DL4J
+ * recomputes the forward pass for the backward one), plus one forward pass for the true Fisher, plus the factor
+ * products; the gradient of that pass is discarded, the step's gradient being computed as usual. Measured on CIFAR
+ * ResNet-20 (docs/BENCHMARKS.md, issue 4) a factor step costs about 3× a gradient-only step.
  *
  * <p>The replica is left as it was found: its labels are only ever set by {@link ShardContext#gradient}, its
  * parameters are not touched (a backward pass does not change them), and the recorders are removed in all cases.

@@ -2,6 +2,7 @@ package dev.bigbatch.jobs.train;
 
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.exit.DivergenceError;
+import dev.bigbatch.jobs.kfac.SparkFactorInverter;
 import dev.bigbatch.jobs.run.MetricsWriter;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
@@ -91,6 +92,7 @@ public final class TrainingLoop {
         if (start.optimizerState() != null) {
             optimizer.restore(start.optimizerState());
         }
+        SparkFactorInverter.installOn(optimizer, sc);
         Broadcast<RunSpec> run = sc.broadcast(spec);
         DistributedStep distributed = new DistributedStep(sc, train, run);
         ProgressLine progress = new ProgressLine(console, total, settings.globalBatchSize());
