@@ -1,0 +1,124 @@
+package dev.bigbatch.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The runs of {@link ConvergenceBench}: one {@code train} per (optimizer, learning rate), all on the same data, model,
+ * seed, batch and step cap, each written as the {@code --set} overrides of an ordinary {@code train} command.
+ *
+ * <p>Shared by every run: global batch and ghost batch, {@code train.steps} = the cap, a constant learning rate after
+ * a linear warm-up of {@code warmupSteps} steps from 0.1 η (large-batch practice, Goyal et al. 2017), no weight decay
+ * (the target is a training loss; decay would only add a term every optimizer treats differently), every step logged,
+ * evaluation only at the end, no intermediate checkpoints.
+ *
+ * <p>Per optimizer:
+ * <ul>
+ *   <li>{@code momentum}: heavy ball, μ = 0.9;</li>
+ *   <li>{@code adam}: β₁ = 0.9, β₂ = 0.999, ε = 1e-8 (the defaults);</li>
+ *   <li>{@code neumann}: single-loop (Algorithm 2), Table 1's α, β, γ and μ(t) clock, but its plain-SGD warm-up
+ *       ({@code sgd-warmup-epochs}, Table 1: 5 epochs) shortened to the shared warm-up, because 5 epochs are more
+ *       steps than the whole run. Its other clocks keep the paper's epoch units: m's first reset comes after 10
+ *       epochs, beyond the cap, so m is never reset, and μ(t) = 1 − 1/(1 + t) with t in epochs rises from 0.5 and
+ *       stays below 0.9 within the run;</li>
+ *   <li>{@code kfac}: the defaults (T_cov = 10, T_inv = 100, λ = 1e-3, κ = 1e-3, μ = 0.9, true Fisher), the
+ *       eigendecompositions on the driver. With T_inv = 100 above the cap, the inverses are those of step 0's
+ *       factors for the whole run.</li>
+ * </ul>
+ *
+ * @param dataset       prepared dataset URI
+ * @param model         model name
+ * @param width         model width
+ * @param globalBatch   examples per step
+ * @param ghostBatch    examples per batch-norm batch
+ * @param stepCap       steps every run takes, whether it reaches the target or not
+ * @param seed          {@code train.seed}
+ * @param warmupSteps   learning-rate warm-up, and Neumann's SGD warm-up, in steps
+ * @param stepsPerEpoch steps per epoch of the training split, to express Neumann's warm-up in its unit (epochs)
+ */
+public record ConvergenceSweep(String dataset, String model, int width, int globalBatch, int ghostBatch, int stepCap,
+                               long seed, int warmupSteps, long stepsPerEpoch) {
+    /** The learning-rate grid of momentum and Neumann (the same grid, so that they compare directly). */
+    public static final double[] MOMENTUM_RATES = {0.05, 0.1, 0.2};
+    public static final double[] ADAM_RATES = {1e-3, 3e-3, 1e-2};
+    /** K-FAC's default η (0.1, the shared default) and one on each side. */
+    public static final double[] KFAC_RATES = {0.03, 0.1, 0.3};
+    public static final double WARMUP_START_FACTOR = 0.1;
+    public static final String PARTITIONS = "2";
+
+    /**
+     * One {@code train} run.
+     *
+     * @param optimizer    {@code optimizer.name}
+     * @param learningRate {@code optimizer.learning-rate}
+     * @param sets         every {@code key=value} override of the run
+     */
+    public record Candidate(String optimizer, double learningRate, List<String> sets) {
+        /** The run directory's name, e.g. {@code adam-lr0.003}. */
+        public String id() {
+            return optimizer + "-lr" + rate(learningRate);
+        }
+    }
+
+    /**
+     * All candidates, in the order they run.
+     *
+     * @param only  optimizer names to run (empty: all)
+     * @param rates learning-rate grids replacing the standard ones, by optimizer name (e.g. to extend a grid whose
+     *              best rate was at its edge)
+     */
+    public List<Candidate> candidates(List<String> only, Map<String, double[]> rates) {
+        List<Candidate> out = new ArrayList<>();
+        add(out, only, "momentum", rates.getOrDefault("momentum", MOMENTUM_RATES), List.of("optimizer.momentum=0.9"));
+        add(out, only, "adam", rates.getOrDefault("adam", ADAM_RATES), List.of());
+        add(out, only, "neumann", rates.getOrDefault("neumann", MOMENTUM_RATES), List.of("optimizer.mode=single-loop",
+                "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs()));
+        add(out, only, "kfac", rates.getOrDefault("kfac", KFAC_RATES), List.of("optimizer.inverse-on=driver"));
+        return out;
+    }
+
+    /** The shared warm-up in epochs; {@code NeumannSchedule} rounds it back to exactly {@code warmupSteps} steps. */
+    public double neumannWarmupEpochs() {
+        return (double) warmupSteps / stepsPerEpoch;
+    }
+
+    private void add(List<Candidate> out, List<String> only, String name, double[] rates, List<String> own) {
+        if (!only.isEmpty() && !only.contains(name)) {
+            return;
+        }
+        for (double lr : rates) {
+            List<String> sets = new ArrayList<>(common());
+            sets.add("optimizer.name=" + name);
+            sets.add("optimizer.learning-rate=" + rate(lr));
+            sets.addAll(own);
+            out.add(new Candidate(name, lr, List.copyOf(sets)));
+        }
+    }
+
+    private List<String> common() {
+        return List.of(
+                "data.path=" + dataset,
+                "data.partitions=" + PARTITIONS,
+                "model.name=" + model,
+                "model.width=" + width,
+                "train.global-batch-size=" + globalBatch,
+                "train.ghost-batch-size=" + ghostBatch,
+                "train.steps=" + stepCap,
+                "train.seed=" + seed,
+                "train.log-every=1",
+                "train.eval-every=0",
+                "train.checkpoint-every=0",
+                "optimizer.weight-decay=0",
+                "optimizer.schedule.name=constant",
+                "optimizer.schedule.warmup-steps=" + warmupSteps,
+                "optimizer.schedule.warmup-start-factor=" + WARMUP_START_FACTOR);
+    }
+
+    /** A learning rate as written in configs and names: shortest round-trip decimal, no exponent. */
+    static String rate(double lr) {
+        return new java.math.BigDecimal(Double.toString(lr)).stripTrailingZeros().toPlainString()
+                .toLowerCase(Locale.ROOT);
+    }
+}
