@@ -79,15 +79,16 @@ final class ConvergenceReport {
     /** A Markdown table of every run. */
     String table() {
         StringBuilder s = new StringBuilder("| optimizer | learning rate | steps to target | smoothed loss at last step "
-                + "| lowest smoothed loss | run |\n|---|---|---|---|---|---|\n");
+                + "| lowest smoothed loss | test top-1 at the end | run |\n|---|---|---|---|---|---|---|\n");
         Map<String, ConvergenceRun.Outcome> best = best();
         for (ConvergenceRun.Outcome o : outcomes) {
             boolean isBest = best.get(o.candidate().optimizer()) == o;
             OptionalLong n = steps(o);
             String steps = n.isPresent() ? String.valueOf(n.getAsLong()) : "not reached";
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s%s |%n", o.candidate().optimizer(),
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s%s |%n", o.candidate().optimizer(),
                     ConvergenceSweep.rate(o.candidate().learningRate()), isBest ? "**" + steps + "**" : steps,
-                    format(finalSmoothed(o)), format(lowestSmoothed(o)), o.status(),
+                    format(finalSmoothed(o)), format(lowestSmoothed(o)),
+                    Double.isNaN(o.testTop1()) ? "–" : String.format(Locale.ROOT, "%.3f", o.testTop1()), o.status(),
                     o.message().isEmpty() ? "" : ": " + o.message().replace('|', '/')));
         }
         return s.toString();

@@ -33,9 +33,10 @@ final class ConvergenceRun {
      * @param exitCode  {@code train}'s exit code (0 finished, 79 diverged, others failed)
      * @param message   the error line {@code train} printed when it did not finish, else empty
      * @param curve     the logged training steps (every step), possibly cut short by divergence or failure
+     * @param testTop1  top-1 of the run's last evaluation (the test split, at the end), NaN when there is none
      */
     record Outcome(ConvergenceSweep.Candidate candidate, int exitCode, String message,
-                   List<StepsToTarget.Point> curve) {
+                   List<StepsToTarget.Point> curve, double testTop1) {
         String status() {
             return switch (exitCode) {
                 case 0 -> "finished";
@@ -68,7 +69,7 @@ final class ConvergenceRun {
         if (finishedBefore(c, runs)) {
             String[] saved = Files.readString(exit, StandardCharsets.UTF_8).split("\n", 2);
             return new Outcome(c, Integer.parseInt(saved[0].strip()), saved.length > 1 ? saved[1].strip() : "",
-                    curve(dir.resolve(MetricsLog.FILE)));
+                    curve(dir.resolve(MetricsLog.FILE)), testTop1(dir.resolve(MetricsLog.FILE)));
         }
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int code;
@@ -83,7 +84,8 @@ final class ConvergenceRun {
         Files.writeString(tmp, code + "\n" + message + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, exit, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return new Outcome(c, code, message, curve(dir.resolve(MetricsLog.FILE)));
+        return new Outcome(c, code, message, curve(dir.resolve(MetricsLog.FILE)),
+                testTop1(dir.resolve(MetricsLog.FILE)));
     }
 
     /** Whether an earlier sweep already ran the candidate into {@code runs} (it will be reused, not trained). */
@@ -105,6 +107,21 @@ final class ConvergenceRun {
         }
         out.sort(java.util.Comparator.comparingLong(StepsToTarget.Point::step));
         return out;
+    }
+
+    /** Top-1 of the last evaluation record of a metrics file; NaN when the run evaluated nothing. */
+    static double testTop1(Path metrics) throws IOException {
+        if (!Files.exists(metrics)) {
+            return Double.NaN;
+        }
+        double top1 = Double.NaN;
+        for (MetricRecord r : MetricsLog.parse(Files.readString(metrics, StandardCharsets.UTF_8), metrics.toString())
+                .records()) {
+            if (!r.isTrain()) {
+                top1 = r.top1();
+            }
+        }
+        return top1;
     }
 
     /** Arguments as a shell would need them ({@code local[2]} and the like quoted). */

@@ -55,7 +55,7 @@ class StepsToTargetTest {
 
     static ConvergenceRun.Outcome outcome(String optimizer, double lr, double... losses) {
         return new ConvergenceRun.Outcome(new ConvergenceSweep.Candidate(optimizer, lr, List.of()), 0, "",
-                curve(losses));
+                curve(losses), Double.NaN);
     }
 
     @Test
