@@ -1,5 +1,7 @@
 package dev.bigbatch.bench;
 
+import dev.bigbatch.jobs.train.SparkStepBench;
+
 import dev.bigbatch.bench.KfacStepSamples.Kind;
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.data.CifarImageDecoder;
@@ -69,20 +71,20 @@ public final class KfacStepBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) {
-        String model = arg(args, "model", "resnet20");
-        int batch = Integer.parseInt(arg(args, "batch", "512"));
-        int threads = Integer.parseInt(arg(args, "threads", "2"));
-        int rounds = Integer.parseInt(arg(args, "rounds", "4"));
-        int cov = Integer.parseInt(arg(args, "cov", "10"));
-        int inv = Integer.parseInt(arg(args, "inv", "100"));
-        InverseLocation where = InverseLocation.of(arg(args, "inverse-on", "executors"));
+        String model = SparkStepBench.arg(args, "model", "resnet20");
+        int batch = Integer.parseInt(SparkStepBench.arg(args, "batch", "512"));
+        int threads = Integer.parseInt(SparkStepBench.arg(args, "threads", "2"));
+        int rounds = Integer.parseInt(SparkStepBench.arg(args, "rounds", "4"));
+        int cov = Integer.parseInt(SparkStepBench.arg(args, "cov", "10"));
+        int inv = Integer.parseInt(SparkStepBench.arg(args, "inv", "100"));
+        InverseLocation where = InverseLocation.of(SparkStepBench.arg(args, "inverse-on", "executors"));
         int ghost = 32;
         int n = 4 * batch;
 
         SparkSession spark = SparkSession.builder().master("local[" + threads + "]").appName("KfacStepBench")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        CachedSplit train = cached(sc, syntheticRecords(n), threads);
+        CachedSplit train = SparkStepBench.cached(sc, SparkStepBench.syntheticRecords(n), threads);
         ComputationGraph net = ModelFactory.build(new ModelSpec(model, 16, 10, 3, 32, 32, 1));
         RunSpec spec = new RunSpec(NetworkSpec.of(net, 3, 32, 32),
                 new CifarImageDecoder(new double[]{0.5, 0.5, 0.5}, new double[]{0.25, 0.25, 0.25}), 1, true, ghost);
@@ -190,33 +192,5 @@ public final class KfacStepBench {
         OptimizerState s = kfac.state();
         s.put("step", step);
         kfac.restore(s);
-    }
-
-    static List<ExampleRecord> syntheticRecords(int n) {
-        SplittableRandom rng = new SplittableRandom(5);
-        List<ExampleRecord> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            byte[] img = new byte[3072];
-            for (int k = 0; k < img.length; k++) {
-                img[k] = (byte) rng.nextInt(256);
-            }
-            out.add(new ExampleRecord(i, rng.nextInt(10), img));
-        }
-        return out;
-    }
-
-    static CachedSplit cached(JavaSparkContext sc, List<ExampleRecord> records, int partitions) {
-        var blocks = sc.parallelize(records, partitions).mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
-                .persist(StorageLevel.MEMORY_ONLY());
-        return CachedSplit.of(blocks);
-    }
-
-    static String arg(String[] args, String key, String def) {
-        for (String a : args) {
-            if (a.startsWith(key + "=")) {
-                return a.substring(key.length() + 1);
-            }
-        }
-        return def;
     }
 }

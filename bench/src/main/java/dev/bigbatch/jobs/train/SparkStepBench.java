@@ -142,7 +142,8 @@ public final class SparkStepBench {
         return GhostTree.root(nodes, ghostCount);
     }
 
-    static List<ExampleRecord> syntheticRecords(int n) {
+    /** {@code n} random CIFAR-format records (ids 0..n-1), seeded. */
+    public static List<ExampleRecord> syntheticRecords(int n) {
         SplittableRandom rng = new SplittableRandom(5);
         List<ExampleRecord> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -155,13 +156,15 @@ public final class SparkStepBench {
         return out;
     }
 
-    static CachedSplit cached(JavaSparkContext sc, List<ExampleRecord> records, int partitions) {
+    /** Caches {@code records} as one block per partition, like the loop does. */
+    public static CachedSplit cached(JavaSparkContext sc, List<ExampleRecord> records, int partitions) {
         var blocks = sc.parallelize(records, partitions).mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
                 .persist(StorageLevel.MEMORY_ONLY());
         return CachedSplit.of(blocks);
     }
 
-    static String arg(String[] args, String key, String def) {
+    /** The value of {@code key=value} among {@code args}, or {@code def}. */
+    public static String arg(String[] args, String key, String def) {
         for (String a : args) {
             if (a.startsWith(key + "=")) {
                 return a.substring(key.length() + 1);
