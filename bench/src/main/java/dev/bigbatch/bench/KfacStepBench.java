@@ -5,8 +5,6 @@ import dev.bigbatch.jobs.train.SparkStepBench;
 import dev.bigbatch.bench.KfacStepSamples.Kind;
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.data.CifarImageDecoder;
-import dev.bigbatch.jobs.data.ExampleBlock;
-import dev.bigbatch.jobs.data.ExampleRecord;
 import dev.bigbatch.jobs.kfac.SparkFactorInverter;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.train.DistributedStep;
@@ -32,18 +30,15 @@ import dev.bigbatch.optimizer.stats.StepSums;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * Issue 4's benchmark: the average K-FAC step against the SGD-momentum step, through the real Spark step
