@@ -3,7 +3,6 @@ package dev.bigbatch.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bigbatch.data.dataset.DatasetManifest;
-import dev.bigbatch.jobs.SparkTestSession;
 import dev.bigbatch.model.ModelFactory;
 import dev.bigbatch.model.ModelSpec;
 import org.apache.hadoop.conf.Configuration;
@@ -30,12 +29,7 @@ class EvaluateTest {
 
     @BeforeAll
     static void data() throws Exception {
-        SparkTestSession.get();
-        Path archive = tmp.resolve("c.tar.gz");
-        assertEquals(0, main("synth-cifar", "--out", archive.toString(), "--train", "256", "--test", "200",
-                "--classes", "3", "--seed", "4").code());
-        dataset = tmp.resolve("ds").toUri().toString();
-        assertEquals(0, main("prepare-cifar", "--input", archive.toUri().toString(), "--out", dataset).code());
+        dataset = MainTest.syntheticDataset(tmp, 256, 200, 3, 4);
         manifest = DatasetManifest.load(dataset, new Configuration());
     }
 

@@ -28,12 +28,7 @@ class KfacRunTest {
 
     @BeforeAll
     static void data() {
-        SparkTestSession.get();
-        Path archive = tmp.resolve("c.tar.gz");
-        assertEquals(0, main("synth-cifar", "--out", archive.toString(), "--train", "256", "--test", "64",
-                "--classes", "3", "--seed", "9").code());
-        dataset = tmp.resolve("ds").toUri().toString();
-        assertEquals(0, main("prepare-cifar", "--input", archive.toUri().toString(), "--out", dataset).code());
+        dataset = MainTest.syntheticDataset(tmp, 256, 64, 3, 9);
     }
 
     /** K-FAC with factors every step and inverses every second step, so a resume lands between two refreshes. */

@@ -43,6 +43,22 @@ class MainTest {
         return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Generates a CIFAR-10-format archive under {@code dir} with synth-cifar and prepares it with prepare-cifar, both
+     * through {@link #main}; returns the dataset URI.
+     */
+    static String syntheticDataset(Path dir, int train, int test, int classes, long seed) {
+        SparkTestSession.get();
+        Path archive = dir.resolve("c.tar.gz");
+        Outcome synth = main("synth-cifar", "--out", archive.toString(), "--train", String.valueOf(train), "--test",
+                String.valueOf(test), "--classes", String.valueOf(classes), "--seed", String.valueOf(seed));
+        assertEquals(0, synth.code(), synth.err());
+        String dataset = dir.resolve("ds").toUri().toString();
+        Outcome prep = main("prepare-cifar", "--input", archive.toUri().toString(), "--out", dataset);
+        assertEquals(0, prep.code(), prep.err());
+        return dataset;
+    }
+
     @BeforeAll
     static void trainOnce() throws Exception {
         SparkTestSession.get();

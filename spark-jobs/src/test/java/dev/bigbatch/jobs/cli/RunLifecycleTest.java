@@ -1,6 +1,5 @@
 package dev.bigbatch.jobs.cli;
 
-import dev.bigbatch.jobs.SparkTestSession;
 import dev.bigbatch.jobs.exit.ExitCode;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,12 +31,7 @@ class RunLifecycleTest {
 
     @BeforeAll
     static void data() {
-        SparkTestSession.get();
-        Path archive = tmp.resolve("c.tar.gz");
-        assertEquals(0, main("synth-cifar", "--out", archive.toString(), "--train", "512", "--test", "64",
-                "--classes", "3", "--seed", "9").code());
-        dataset = tmp.resolve("ds").toUri().toString();
-        assertEquals(0, main("prepare-cifar", "--input", archive.toUri().toString(), "--out", dataset).code());
+        dataset = MainTest.syntheticDataset(tmp, 512, 64, 3, 9);
     }
 
     static String[] train(Path out, int steps, String... extra) {
