@@ -117,6 +117,7 @@ public final class TrainCommand implements Command {
                 train, test, spec, cfg.train(), cfg.optimizer(), metrics, out)
                 .checkpointing(new RunCheckpoints(store, cfg.train().checkpoints(), fingerprint))
                 .afterEvaluation(() -> RunDirectory.refreshReport(files, hadoop))
+                .evaluatedSplit(evalSplit == null ? "test" : evalSplit)
                 .run(start);
         files.write(RunDirectory.MODEL, o -> ModelSerializer.writeModel(result.network(), o, false));
         if (result.finalEval() != null) {
@@ -126,7 +127,8 @@ public final class TrainCommand implements Command {
         RunDirectory.markSuccess(files, result);
         out.printf("done: %d steps, training loss %.4f -> %.4f%s%nrun directory: %s%n", result.steps(),
                 result.firstLoss(), result.lastLoss(), result.finalEval() == null ? ""
-                        : String.format(", test top-1 %.4f, top-5 %.4f", result.finalEval().top1(), result.finalEval().top5()),
+                        : String.format(", %s top-1 %.4f, top-5 %.4f", evalSplit, result.finalEval().top1(),
+                        result.finalEval().top5()),
                 files.dir());
         train.release();
         if (test != null) {

@@ -39,6 +39,7 @@ public final class TrainingLoop {
     private final PrintStream console;
     private RunCheckpoints checkpoints = new RunCheckpoints(null, null, null);
     private Runnable afterEvaluation = () -> { };
+    private String evalSplit = "test";
 
     public TrainingLoop(JavaSparkContext sc, ComputationGraph net, CachedSplit train, CachedSplit test, RunSpec spec,
                         TrainSettings settings, OptimizerConfig optimizerConfig, MetricsWriter metrics,
@@ -57,6 +58,15 @@ public final class TrainingLoop {
     /** Writes checkpoints through {@code c}. */
     public TrainingLoop checkpointing(RunCheckpoints c) {
         this.checkpoints = c;
+        return this;
+    }
+
+    /**
+     * The name of the evaluated split ({@code test} for CIFAR, {@code val} for ImageNet), as written in
+     * {@code metrics.jsonl} and the console; {@code test} unless set.
+     */
+    public TrainingLoop evaluatedSplit(String name) {
+        this.evalSplit = name;
         return this;
     }
 
@@ -174,17 +184,17 @@ public final class TrainingLoop {
     }
 
     private Evaluation.Result evaluate(Broadcast<RunSpec> run, INDArray evalParams, long step) {
-        sc.setJobDescription("bigbatch evaluate test split at step " + step);
+        sc.setJobDescription("bigbatch evaluate " + evalSplit + " split at step " + step);
         Evaluation.Result r = Evaluation.run(sc, test, run, evalParams.toFloatVector(), settings.evalBatchSize());
-        console.printf("  eval @ step %d: test loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", step, r.loss(),
-                r.top1(), r.top5(), r.count());
+        console.printf("  eval @ step %d: %s loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", step, evalSplit,
+                r.loss(), r.top1(), r.top5(), r.count());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("loss", r.loss());
         m.put("top1", r.top1());
         m.put("top5", r.top5());
         m.put("examples", r.count());
         m.put("time", System.currentTimeMillis());
-        metrics.record(step, "test", m);
+        metrics.record(step, evalSplit, m);
         metrics.flush();
         afterEvaluation.run();
         return r;

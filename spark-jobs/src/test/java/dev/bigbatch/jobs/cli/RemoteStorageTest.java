@@ -162,6 +162,9 @@ class RemoteStorageTest {
         EVALUATIONS.put(root, evaluation);
         String metrics = new String(read(new Path(run + "/metrics.jsonl")), StandardCharsets.UTF_8);
         assertEquals(2, metrics.lines().filter(l -> l.contains("\"train\"")).count(), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.contains("\"split\":\"val\"")), "evaluations are recorded under "
+                + "the evaluated split's name, as in evaluation.json: " + metrics);
+        assertFalse(metrics.contains("\"test\""), metrics);
 
         Outcome evaluated = main("evaluate", "--model", run + "/" + RunDirectory.MODEL, "--data", dataset);
         assertEquals(0, evaluated.code(), evaluated.err());
