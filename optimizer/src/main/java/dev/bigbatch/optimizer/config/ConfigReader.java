@@ -7,10 +7,14 @@ import com.typesafe.config.ConfigValueType;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -19,20 +23,45 @@ import java.util.TreeSet;
  *
  * <p>Each config record reads its own section with one of these and writes each default once, as a named constant
  * passed here.
+ *
+ * <p>Every value read is also remembered under its full key with the value in effect, the default when the key is
+ * absent ({@link #effectiveValues()}, shared by a reader and its {@link #child} sections): that is the config a job
+ * actually ran with, whether a default was spelled out or not.
  */
 public final class ConfigReader {
     private final Config config;
     private final String prefix;
     private final Set<String> read = new LinkedHashSet<>();
     private final Set<String> ignoredSubtrees = new LinkedHashSet<>();
+    private final SortedMap<String, Object> effective;
 
     /**
      * @param config the section (may be empty)
      * @param prefix its path from the root, for messages, e.g. {@code "optimizer"}
      */
     public ConfigReader(Config config, String prefix) {
+        this(config, prefix, new TreeMap<>());
+    }
+
+    private ConfigReader(Config config, String prefix, SortedMap<String, Object> effective) {
         this.config = config == null ? ConfigFactory.empty() : config;
         this.prefix = prefix;
+        this.effective = effective;
+    }
+
+    /**
+     * Full key → the value in effect (given or default) of every key read so far by this reader and its children,
+     * sorted by key. Absent keys without a default ({@code null}) are left out.
+     */
+    public Map<String, Object> effectiveValues() {
+        return Collections.unmodifiableSortedMap(effective);
+    }
+
+    private <T> T effective(String key, T value) {
+        if (value != null) {
+            effective.put(fullKey(key), value);
+        }
+        return value;
     }
 
     /** The section at {@code path} of {@code root}, or an empty one. */
@@ -58,19 +87,19 @@ public final class ConfigReader {
             throw new ConfigError(fullKey(key), "must be a section { ... }, found " + describe(key));
         }
         Config c = config.hasPath(key) ? config.getConfig(key) : ConfigFactory.empty();
-        return new ConfigReader(c, fullKey(key));
+        return new ConfigReader(c, fullKey(key), effective);
     }
 
     public String string(String key, String def) {
         read.add(key);
         if (!config.hasPath(key)) {
-            return def;
+            return effective(key, def);
         }
         ConfigValueType t = config.getValue(key).valueType();
         if (t == ConfigValueType.OBJECT || t == ConfigValueType.LIST) {
             throw new ConfigError(fullKey(key), "must be a string, found " + describe(key));
         }
-        return config.getString(key);
+        return effective(key, config.getString(key));
     }
 
     /** A string that must be one of {@code allowed} (compared case-insensitively, returned in lower case). */
@@ -83,20 +112,20 @@ public final class ConfigReader {
         if (!allowed.contains(lower)) {
             throw new ConfigError(fullKey(key), "'" + v + "' is not allowed; allowed values: " + String.join(", ", allowed));
         }
-        return lower;
+        return effective(key, lower);
     }
 
     public double decimal(String key, double def) {
         read.add(key);
         if (!config.hasPath(key)) {
-            return def;
+            return effective(key, def);
         }
         try {
             double v = config.getDouble(key);
             if (!Double.isFinite(v)) {
                 throw new ConfigError(fullKey(key), "must be a finite number, found " + v);
             }
-            return v;
+            return effective(key, v);
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(fullKey(key), "must be a number, found " + describe(key));
         }
@@ -123,7 +152,7 @@ public final class ConfigReader {
     public long integer(String key, long def, long min, long max) {
         read.add(key);
         if (!config.hasPath(key)) {
-            return def;
+            return effective(key, def);
         }
         long v;
         try {
@@ -137,7 +166,7 @@ public final class ConfigReader {
         if (v < min || v > max) {
             throw new ConfigError(fullKey(key), "must be in [" + min + ", " + max + "], found " + v);
         }
-        return v;
+        return effective(key, v);
     }
 
     public int integer(String key, int def, int min, int max) {
@@ -147,10 +176,10 @@ public final class ConfigReader {
     public boolean bool(String key, boolean def) {
         read.add(key);
         if (!config.hasPath(key)) {
-            return def;
+            return effective(key, def);
         }
         try {
-            return config.getBoolean(key);
+            return effective(key, config.getBoolean(key));
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(fullKey(key), "must be true or false, found " + describe(key));
         }
@@ -159,10 +188,10 @@ public final class ConfigReader {
     public List<Long> longList(String key, List<Long> def) {
         read.add(key);
         if (!config.hasPath(key)) {
-            return def;
+            return effective(key, def);
         }
         try {
-            return new ArrayList<>(config.getLongList(key));
+            return effective(key, new ArrayList<>(config.getLongList(key)));
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(fullKey(key), "must be a list of whole numbers, found " + describe(key));
         }
@@ -171,10 +200,10 @@ public final class ConfigReader {
     public List<String> stringList(String key, List<String> def) {
         read.add(key);
         if (!config.hasPath(key)) {
-            return def;
+            return effective(key, def);
         }
         try {
-            return new ArrayList<>(config.getStringList(key));
+            return effective(key, new ArrayList<>(config.getStringList(key)));
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(fullKey(key), "must be a list of strings, found " + describe(key));
         }
@@ -183,10 +212,10 @@ public final class ConfigReader {
     public List<Double> doubleList(String key, List<Double> def) {
         read.add(key);
         if (!config.hasPath(key)) {
-            return def;
+            return effective(key, def);
         }
         try {
-            return new ArrayList<>(config.getDoubleList(key));
+            return effective(key, new ArrayList<>(config.getDoubleList(key)));
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(fullKey(key), "must be a list of numbers, found " + describe(key));
         }

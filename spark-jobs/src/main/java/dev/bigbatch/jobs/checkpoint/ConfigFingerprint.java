@@ -42,8 +42,9 @@ import java.util.stream.Collectors;
  * objects inside lists are rendered with sorted keys. The {@link #canonical()} text is {@code key=value} lines in key
  * order, and {@link #sha256()} is its digest.
  *
- * <p>Build it from the job's own resolved config (what is written to {@code config.conf}), not from
- * {@code ConfigFactory.load()}, which would mix in JVM system properties.
+ * <p>Build it from the job's config with its defaults filled in ({@code RunConfig.effective()}), so that spelling out
+ * a default is not a change while a changed default is; not from {@code ConfigFactory.load()}, which would mix in JVM
+ * system properties.
  */
 public final class ConfigFingerprint {
     /** Keys (or sections) that may differ between a checkpoint's config and the config that resumes from it. */

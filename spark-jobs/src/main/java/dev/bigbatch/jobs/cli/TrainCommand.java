@@ -85,7 +85,7 @@ public final class TrainCommand implements Command {
             return ExitCode.ALREADY_DONE;
         }
         CheckpointStore store = CheckpointStore.inRun(outUri, hadoop, cfg.train().checkpoints().keep());
-        ConfigFingerprint fingerprint = ConfigFingerprint.of(cfg.resolved());
+        ConfigFingerprint fingerprint = ConfigFingerprint.of(cfg.effective());
         Optional<Checkpoint> resume = store.resume(fingerprint);
         if (args.flag("--resume") && resume.isEmpty()) {
             out.println("bigbatch train: --resume: no checkpoint in " + store.directory() + " yet; starting at step 0");

@@ -1,6 +1,7 @@
 package dev.bigbatch.jobs.run;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.bigbatch.model.ModelChoice;
 import dev.bigbatch.optimizer.OptimizerConfig;
@@ -17,9 +18,11 @@ import dev.bigbatch.optimizer.config.ConfigReader;
  * @param optimizer {@code optimizer} section
  * @param spark     {@code spark} section
  * @param resolved  the merged config (file + --set overrides)
+ * @param effective every key the job reads with the value in effect (defaults filled in), over {@code resolved}: what
+ *                  the job runs with however it was spelled, the basis of the checkpoint's config fingerprint
  */
 public record RunConfig(DataSettings data, ModelChoice model, TrainSettings train, OptimizerConfig optimizer,
-                        SparkSettings spark, Config resolved) {
+                        SparkSettings spark, Config resolved, Config effective) {
 
     public static RunConfig from(Config root) {
         ConfigReader r = new ConfigReader(root, "");
@@ -29,7 +32,8 @@ public record RunConfig(DataSettings data, ModelChoice model, TrainSettings trai
         OptimizerConfig optimizer = Optimizers.read(r.child("optimizer"));
         SparkSettings spark = SparkSettings.read(r.child("spark"));
         r.finish();
-        return new RunConfig(data, model, train, optimizer, spark, root);
+        Config effective = ConfigFactory.parseMap(r.effectiveValues(), "values in effect").withFallback(root);
+        return new RunConfig(data, model, train, optimizer, spark, root, effective);
     }
 
     /** HOCON text of the resolved config, comments stripped, keys sorted. */

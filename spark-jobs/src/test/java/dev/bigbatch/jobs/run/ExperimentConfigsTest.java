@@ -48,7 +48,8 @@ class ExperimentConfigsTest {
         List<String> errors = new java.util.ArrayList<>();
         for (Path f : all) {
             try {
-                RunConfig.from(ConfigFactory.parseFile(f.toFile()).resolve());
+                RunConfig c = RunConfig.from(ConfigFactory.parseFile(f.toFile()).resolve());
+                ConfigFingerprint.of(c.effective()); // what a run of it would store in its checkpoints
             } catch (RuntimeException e) {
                 errors.add(f.getFileName() + ": " + e.getMessage());
             }
@@ -120,7 +121,8 @@ class ExperimentConfigsTest {
     void fingerprintsTellExperimentsApart() throws IOException {
         Set<String> seen = new java.util.HashSet<>();
         for (Path f : configs()) {
-            assertTrue(seen.add(ConfigFingerprint.of(ConfigFactory.parseFile(f.toFile())).sha256()), f.toString());
+            RunConfig c = RunConfig.from(ConfigFactory.parseFile(f.toFile()).resolve());
+            assertTrue(seen.add(ConfigFingerprint.of(c.effective()).sha256()), f.toString());
         }
     }
 }
