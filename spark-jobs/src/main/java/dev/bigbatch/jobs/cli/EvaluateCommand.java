@@ -22,10 +22,11 @@ import java.util.Set;
 
 /**
  * {@code evaluate --model RUN/model.zip --data DATASET [--split S] [--image-size N] [--partitions N] [--batch-size N]
- * [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by
+ * [--decode-threads N] [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by
  * default {@code evaluation-<split>.json} beside the model). The split defaults to the dataset's evaluation split
  * ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one the model was trained at
- * ({@link TrainedInput}).
+ * ({@link TrainedInput}). {@code --decode-threads} (default: {@code data.decode-threads}' default) threads per task
+ * decode the next batch while the current one runs through the network; 0 decodes inline.
  */
 public final class EvaluateCommand implements Command {
     @Override
@@ -36,13 +37,13 @@ public final class EvaluateCommand implements Command {
     @Override
     public String usage() {
         return "evaluate --model RUN/model.zip --data DATASET [--split test|val] [--image-size N] [--partitions N] "
-                + "[--batch-size N] [--out FILE]";
+                + "[--batch-size N] [--decode-threads N] [--out FILE]";
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("--model", "--data", "--split", "--image-size", "--partitions", "--batch-size", "--out",
-                "--master");
+        return Set.of("--model", "--data", "--split", "--image-size", "--partitions", "--batch-size",
+                "--decode-threads", "--out", "--master");
     }
 
     @Override
@@ -51,6 +52,8 @@ public final class EvaluateCommand implements Command {
         String data = args.required("--data");
         int partitions = args.integer("--partitions", 2, 1, 1 << 20);
         int batch = args.integer("--batch-size", 256, 1, 1 << 16);
+        int decodeThreads = args.integer("--decode-threads", DataSettings.DEFAULT_DECODE_THREADS, 0,
+                DataSettings.MAX_DECODE_THREADS);
         SparkSession spark = SparkSessions.start(name(),
                 new SparkSettings(args.optional("--master", SparkSettings.DEFAULT_MASTER)));
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -73,7 +76,7 @@ public final class EvaluateCommand implements Command {
             throw new ConfigError("--data", "the model has " + ns.classes() + " classes, dataset " + data + " has "
                     + manifest.numClasses());
         }
-        RunSpec spec = new RunSpec(ns, decoder, 0, false, 1);
+        RunSpec spec = new RunSpec(ns, decoder, 0, false, 1, decodeThreads);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         CachedSplit cached = CachedSplit.load(spark, TrainCommand.split(data, split), partitions);
         var bc = sc.broadcast(spec);

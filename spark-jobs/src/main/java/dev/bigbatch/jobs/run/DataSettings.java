@@ -25,7 +25,7 @@ public record DataSettings(String path, int partitions, Synthetic synthetic, int
     public static final int MAX_IMAGE_SIZE = 4096;
     /** The smallest input the networks accept (ModelSpec). */
     public static final int MIN_IMAGE_SIZE = 8;
-    static final int MAX_DECODE_THREADS = 256;
+    public static final int MAX_DECODE_THREADS = 256;
 
     /**
      * @param train   training examples

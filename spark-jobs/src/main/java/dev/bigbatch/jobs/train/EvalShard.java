@@ -9,7 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Executor side of evaluation: inference-mode loss (cross-entropy), top-1 and top-5 counts, and per-class counts,
- * over one cached block, in batches of {@code batchSize}. Batch norm uses its running statistics.
+ * over one cached block, in batches of {@code batchSize}. Batch norm uses its running statistics. Images are decoded
+ * ahead on {@code data.decode-threads} background threads ({@link EvalDecoding}).
  */
 final class EvalShard implements Function<ExampleBlock, StepSums> {
     /** Keeps log(0) finite when a probability underflows: contributes at most −log(1e-30) ≈ 69 nats. */
@@ -33,20 +34,17 @@ final class EvalShard implements Function<ExampleBlock, StepSums> {
     public StepSums call(ExampleBlock block) {
         RunSpec spec = run.value();
         int classes = spec.network().classes();
-        int len = spec.decoder().outputLength();
         StepSums sums = new StepSums();
         float[] total = new float[classes];
         float[] correct = new float[classes];
         dev.bigbatch.jobs.device.ExecutorDevice.bindForCurrentTask();
         Replica replica = ReplicaPool.borrow(spec.network());
-        try {
+        try (EvalDecoding batches = new EvalDecoding(spec, block, batchSize, "bigbatch-eval-decode")) {
             replica.load(version, params.value());
-            for (int start = 0; start < block.size(); start += batchSize) {
-                int n = Math.min(batchSize, block.size() - start);
-                float[] x = new float[n * len];
-                for (int i = 0; i < n; i++) {
-                    spec.decoder().decode(block.image(start + i), false, 0L, x, i * len);
-                }
+            while (batches.hasNext()) {
+                int start = batches.nextStart();
+                int n = batches.nextSize();
+                float[] x = batches.next();
                 var m = spec.network();
                 INDArray features = Nd4j.create(x, new long[]{n, m.channels(), m.height(), m.width()}, 'c');
                 float[][] probs = replica.network().output(false, features)[0].toFloatMatrix();
