@@ -8,9 +8,9 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * An executor's copy of the network, kept across steps (only parameters are reloaded) and used by one task at a
@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Replica {
     private final ComputationGraph net;
     private final ParameterLayout layout;
-    private final INDArray statisticMask;
+    /** The batch-norm running-statistic segments of the flat parameter vector, as {offset, length} pairs. */
+    private final long[][] statistics;
     private final OutputCapture capture = new OutputCapture();
     private long loadedStep = Long.MIN_VALUE;
     private float[] loadedFrom;
@@ -27,7 +28,8 @@ public final class Replica {
     Replica(NetworkSpec spec) {
         this.net = spec.build();
         this.layout = ParameterLayout.of(net);
-        this.statisticMask = layout.mask(r -> r == ParameterRole.NORM_STATISTIC, DataType.FLOAT);
+        this.statistics = layout.segments().stream().filter(seg -> seg.role() == ParameterRole.NORM_STATISTIC)
+                .map(seg -> new long[]{seg.offset(), seg.length()}).toArray(long[][]::new);
         net.setListeners(capture);
     }
 
@@ -69,8 +71,12 @@ public final class Replica {
         net.computeGradientAndScore();
         long n = features.size(0);
         INDArray g = net.gradient().gradient().dup();
-        // BN statistic deltas are per batch, not per example: weight them by the batch size like everything else.
-        g.addi(g.mul(statisticMask).muli(n - 1));
+        // BN statistic deltas are per batch, not per example: weight them by the batch size like everything else,
+        // in place on their segments (views), with no parameter-sized temporary.
+        INDArray flat = g.reshape(g.length());
+        for (long[] seg : statistics) {
+            flat.get(NDArrayIndex.interval(seg[0], seg[0] + seg[1])).muli(n);
+        }
         INDArray out = capture.output;
         capture.output = null;
         net.clearLayersStates();
