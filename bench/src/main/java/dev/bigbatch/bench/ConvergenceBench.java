@@ -134,6 +134,8 @@ public final class ConvergenceBench {
                         ? String.valueOf(report.steps(o).getAsLong()) : "not reached in " + cap));
         System.out.println(verdict("issue 3: Neumann <= 0.8 x Adam", best.get("neumann"), best.get("adam"), 0.8,
                 report, cap));
+        System.out.println(verdict("issue 3: Neumann (clocks scaled to the run) <= 0.8 x Adam",
+                best.get(ConvergenceSweep.NEUMANN_SCALED), best.get("adam"), 0.8, report, cap));
         System.out.println(verdict("issue 4: K-FAC <= 0.5 x momentum", best.get("kfac"), best.get("momentum"), 0.5,
                 report, cap));
     }

@@ -53,9 +53,9 @@ final class ConvergenceReport {
             if (o.curve().isEmpty()) {
                 continue;
             }
-            ConvergenceRun.Outcome b = best.get(o.candidate().optimizer());
+            ConvergenceRun.Outcome b = best.get(o.candidate().label());
             if (b == null || better(o, b)) {
-                best.put(o.candidate().optimizer(), o);
+                best.put(o.candidate().label(), o);
             }
         }
         return best;
@@ -82,10 +82,10 @@ final class ConvergenceReport {
                 + "| lowest smoothed loss | test top-1 at the end | run |\n|---|---|---|---|---|---|---|\n");
         Map<String, ConvergenceRun.Outcome> best = best();
         for (ConvergenceRun.Outcome o : outcomes) {
-            boolean isBest = best.get(o.candidate().optimizer()) == o;
+            boolean isBest = best.get(o.candidate().label()) == o;
             OptionalLong n = steps(o);
             String steps = n.isPresent() ? String.valueOf(n.getAsLong()) : "not reached";
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s%s |%n", o.candidate().optimizer(),
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s%s |%n", o.candidate().label(),
                     ConvergenceSweep.rate(o.candidate().learningRate()), isBest ? "**" + steps + "**" : steps,
                     format(finalSmoothed(o)), format(lowestSmoothed(o)),
                     Double.isNaN(o.testTop1()) ? "–" : String.format(Locale.ROOT, "%.3f", o.testTop1()), o.status(),
@@ -113,7 +113,7 @@ final class ConvergenceReport {
         for (ConvergenceRun.Outcome o : outcomes) {
             for (int i = 0; i < o.curve().size(); i++) {
                 StepsToTarget.Point p = o.curve().get(i);
-                s.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f%n", o.candidate().optimizer(),
+                s.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f%n", o.candidate().label(),
                         ConvergenceSweep.rate(o.candidate().learningRate()), p.step(), p.loss(),
                         criterion.smoothed(o.curve(), i)));
             }
@@ -140,7 +140,7 @@ final class ConvergenceReport {
             }
             lastStep = Math.max(lastStep, o.curve().get(o.curve().size() - 1).step());
             OptionalLong n = steps(o);
-            String name = o.candidate().optimizer() + " lr " + ConvergenceSweep.rate(o.candidate().learningRate())
+            String name = o.candidate().label() + " lr " + ConvergenceSweep.rate(o.candidate().learningRate())
                     + (n.isPresent() ? " (target at step " + n.getAsLong() + ")" : " (target not reached)");
             chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
         }

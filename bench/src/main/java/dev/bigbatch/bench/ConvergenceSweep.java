@@ -1,5 +1,7 @@
 package dev.bigbatch.bench;
 
+import dev.bigbatch.optimizer.neumann.NeumannConfig;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +25,10 @@ import java.util.Map;
  *       steps than the whole run. Its other clocks keep the paper's epoch units: m's first reset comes after 10
  *       epochs, beyond the cap, so m is never reset, and μ(t) = 1 − 1/(1 + t) with t in epochs rises from 0.5 and
  *       stays below 0.9 within the run;</li>
+ *   <li>{@code neumann-scaled}: the same, but all three epoch clocks scaled by one factor, the one that maps Table 1's
+ *       5-epoch warm-up onto the shared warm-up ({@link #neumannClockScale}): μ(t)'s unit of t and the first reset
+ *       period K shrink with the warm-up, keeping the paper's proportions (warm-up : K = 1 : 2, μ at its 0.9 cap after
+ *       8 units) in a run of a few epochs;</li>
  *   <li>{@code kfac}: the defaults (T_cov = 10, T_inv = 100, λ = 1e-3, κ = 1e-3, μ = 0.9, true Fisher), the
  *       eigendecompositions on the driver. With T_inv = 100 above the cap, the inverses are those of step 0's
  *       factors for the whole run.</li>
@@ -47,18 +53,21 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
     public static final double[] KFAC_RATES = {0.03, 0.1, 0.3};
     public static final double WARMUP_START_FACTOR = 0.1;
     public static final String PARTITIONS = "2";
+    /** The Neumann runs whose epoch clocks are all scaled to the run length ({@link #neumannClockScale}). */
+    public static final String NEUMANN_SCALED = "neumann-scaled";
 
     /**
      * One {@code train} run.
      *
-     * @param optimizer    {@code optimizer.name}
+     * @param label        the group the run is compared in: {@code optimizer.name}, or a named configuration of it
+     *                     ({@code neumann-scaled})
      * @param learningRate {@code optimizer.learning-rate}
      * @param sets         every {@code key=value} override of the run
      */
-    public record Candidate(String optimizer, double learningRate, List<String> sets) {
+    public record Candidate(String label, double learningRate, List<String> sets) {
         /** The run directory's name, e.g. {@code adam-lr0.003}. */
         public String id() {
-            return optimizer + "-lr" + rate(learningRate);
+            return label + "-lr" + rate(learningRate);
         }
     }
 
@@ -71,12 +80,26 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
      */
     public List<Candidate> candidates(List<String> only, Map<String, double[]> rates) {
         List<Candidate> out = new ArrayList<>();
-        add(out, only, "momentum", rates.getOrDefault("momentum", MOMENTUM_RATES), List.of("optimizer.momentum=0.9"));
-        add(out, only, "adam", rates.getOrDefault("adam", ADAM_RATES), List.of());
-        add(out, only, "neumann", rates.getOrDefault("neumann", MOMENTUM_RATES), List.of("optimizer.mode=single-loop",
-                "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs()));
-        add(out, only, "kfac", rates.getOrDefault("kfac", KFAC_RATES), List.of("optimizer.inverse-on=driver"));
+        add(out, only, "momentum", "momentum", rates.getOrDefault("momentum", MOMENTUM_RATES),
+                List.of("optimizer.momentum=0.9"));
+        add(out, only, "adam", "adam", rates.getOrDefault("adam", ADAM_RATES), List.of());
+        add(out, only, "neumann", "neumann", rates.getOrDefault("neumann", MOMENTUM_RATES),
+                List.of("optimizer.mode=single-loop", "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs()));
+        add(out, only, NEUMANN_SCALED, "neumann", rates.getOrDefault(NEUMANN_SCALED, MOMENTUM_RATES),
+                List.of("optimizer.mode=single-loop", "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs(),
+                        "optimizer.momentum-unit-epochs=" + neumannClockScale() * NeumannConfig.DEFAULT_MOMENTUM_UNIT_EPOCHS,
+                        "optimizer.reset-epochs=" + neumannClockScale() * NeumannConfig.DEFAULT_RESET_EPOCHS));
+        add(out, only, "kfac", "kfac", rates.getOrDefault("kfac", KFAC_RATES), List.of("optimizer.inverse-on=driver"));
         return out;
+    }
+
+    /**
+     * The factor that maps Table 1's SGD warm-up (5 epochs) onto the shared warm-up ({@code warmupSteps}); the
+     * {@code neumann-scaled} runs apply it to all three of Neumann's epoch clocks (warm-up, μ(t)'s unit of t and the
+     * first reset period K), so that they keep the paper's proportions to each other in a run of a few epochs.
+     */
+    public double neumannClockScale() {
+        return neumannWarmupEpochs() / NeumannConfig.DEFAULT_SGD_WARMUP_EPOCHS;
     }
 
     /** The shared warm-up in epochs; {@code NeumannSchedule} rounds it back to exactly {@code warmupSteps} steps. */
@@ -84,8 +107,9 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
         return (double) warmupSteps / stepsPerEpoch;
     }
 
-    private void add(List<Candidate> out, List<String> only, String name, double[] rates, List<String> own) {
-        if (!only.isEmpty() && !only.contains(name)) {
+    private void add(List<Candidate> out, List<String> only, String label, String name, double[] rates,
+                     List<String> own) {
+        if (!only.isEmpty() && !only.contains(label)) {
             return;
         }
         for (double lr : rates) {
@@ -93,7 +117,7 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
             sets.add("optimizer.name=" + name);
             sets.add("optimizer.learning-rate=" + rate(lr));
             sets.addAll(own);
-            out.add(new Candidate(name, lr, List.copyOf(sets)));
+            out.add(new Candidate(label, lr, List.copyOf(sets)));
         }
     }
 
