@@ -85,10 +85,11 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
         add(out, only, "adam", "adam", rates.getOrDefault("adam", ADAM_RATES), List.of());
         add(out, only, "neumann", "neumann", rates.getOrDefault("neumann", MOMENTUM_RATES),
                 List.of("optimizer.mode=single-loop", "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs()));
+        double scale = neumannClockScale();
         add(out, only, NEUMANN_SCALED, "neumann", rates.getOrDefault(NEUMANN_SCALED, MOMENTUM_RATES),
                 List.of("optimizer.mode=single-loop", "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs(),
-                        "optimizer.momentum-unit-epochs=" + neumannClockScale() * NeumannConfig.DEFAULT_MOMENTUM_UNIT_EPOCHS,
-                        "optimizer.reset-epochs=" + neumannClockScale() * NeumannConfig.DEFAULT_RESET_EPOCHS));
+                        "optimizer.momentum-unit-epochs=" + scale * NeumannConfig.DEFAULT_MOMENTUM_UNIT_EPOCHS,
+                        "optimizer.reset-epochs=" + scale * NeumannConfig.DEFAULT_RESET_EPOCHS));
         add(out, only, "kfac", "kfac", rates.getOrDefault("kfac", KFAC_RATES), List.of("optimizer.inverse-on=driver"));
         return out;
     }

@@ -1,0 +1,50 @@
+package dev.bigbatch.bench;
+
+import dev.bigbatch.jobs.run.ConfigLoader;
+import dev.bigbatch.jobs.run.RunConfig;
+import dev.bigbatch.optimizer.neumann.NeumannConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sweep's runs are valid {@code train} configs, and neumann-scaled scales all three of Neumann's clocks alike. */
+class ConvergenceSweepTest {
+    static final ConvergenceSweep SWEEP = new ConvergenceSweep("file:///data/", "small-cnn", 8, 2048, 32, 50, 42, 5, 9);
+
+    static RunConfig config(ConvergenceSweep.Candidate c) {
+        return RunConfig.from(ConfigLoader.load(null, c.sets())); // as train's --set options are read
+    }
+
+    @Test
+    void everyCandidateIsAValidTrainConfigNamedByLabelAndRate() {
+        List<ConvergenceSweep.Candidate> all = SWEEP.candidates(List.of(), Map.of());
+        assertEquals(3 + 3 + 3 + 3 + 3, all.size());
+        for (ConvergenceSweep.Candidate c : all) {
+            RunConfig rc = config(c);
+            assertEquals(c.learningRate(), rc.effective().getDouble("optimizer.learning-rate"));
+            assertTrue(c.id().startsWith(c.label() + "-lr"), c.id());
+        }
+    }
+
+    @Test
+    void scaledNeumannKeepsTableOnesProportionsInSteps() {
+        ConvergenceSweep.Candidate c = SWEEP.candidates(List.of(ConvergenceSweep.NEUMANN_SCALED),
+                Map.of(ConvergenceSweep.NEUMANN_SCALED, new double[]{0.1})).get(0);
+        assertEquals("neumann-scaled-lr0.1", c.id());
+        NeumannConfig n = (NeumannConfig) config(c).optimizer();
+        long perEpoch = 9;
+        assertEquals(5, Math.round(n.sgdWarmupEpochs() * perEpoch), "Table 1: 5 epochs of SGD -> 5 steps");
+        assertEquals(1.0, n.momentumUnitEpochs() * perEpoch, 1e-12, "t of mu(t) counts steps");
+        assertEquals(10, Math.round(n.resetEpochs() * perEpoch), "Table 1: K = 10 epochs -> 10 steps");
+        assertEquals(NeumannConfig.DEFAULT_CUBIC, n.cubic());
+        assertEquals(NeumannConfig.DEFAULT_REPULSIVE_PER_PARAMETER, n.repulsivePerParameter());
+        NeumannConfig paper = (NeumannConfig) config(SWEEP.candidates(List.of("neumann"),
+                Map.of("neumann", new double[]{0.1})).get(0)).optimizer();
+        assertEquals(NeumannConfig.DEFAULT_RESET_EPOCHS, paper.resetEpochs(), "the first configuration keeps epochs");
+        assertEquals(NeumannConfig.DEFAULT_MOMENTUM_UNIT_EPOCHS, paper.momentumUnitEpochs());
+    }
+}
