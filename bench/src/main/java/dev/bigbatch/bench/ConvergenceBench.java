@@ -28,7 +28,9 @@ import java.util.OptionalLong;
  * <p>Writes {@code OUT/results.md} (the table) after every run, and at the end {@code DOCS/convergence-b<batch>.csv}
  * (every curve) and {@code DOCS/convergence-b<batch>.png} (the best run per optimizer). Re-running with the same
  * {@code out} reuses finished runs, so a grid can be extended ({@code rates.NAME=r1,r2,...}) at the cost of the new
- * runs only. Usage: {@code ConvergenceBench [key=value]...}, keys as in {@link #main}.
+ * runs only. {@code dataset=URI} uses an already prepared dataset instead (e.g. another sweep's, to repeat runs with
+ * another {@code seed=} into another {@code out}). Usage: {@code ConvergenceBench [key=value]...}, keys as in
+ * {@link #main}.
  */
 public final class ConvergenceBench {
     private ConvergenceBench() {
@@ -44,7 +46,9 @@ public final class ConvergenceBench {
         StepsToTarget criterion = new StepsToTarget(Double.parseDouble(arg(args, "target", "2.0")),
                 Integer.parseInt(arg(args, "window", "5")));
         String only = arg(args, "only", "");
-        ConvergenceSweep sweep = new ConvergenceSweep(dataset(out, train, test, arg(args, "data-seed", "7")),
+        String given = arg(args, "dataset", "");
+        ConvergenceSweep sweep = new ConvergenceSweep(given.isEmpty() ? dataset(out, train, test,
+                arg(args, "data-seed", "7")) : given,
                 arg(args, "model", "small-cnn"), Integer.parseInt(arg(args, "width", "8")), batch,
                 Integer.parseInt(arg(args, "ghost", "32")), Integer.parseInt(arg(args, "cap", "50")),
                 Long.parseLong(arg(args, "seed", "42")), Integer.parseInt(arg(args, "warmup", "5")),
