@@ -92,7 +92,13 @@ final class FisherTargets {
         INDArray predicted = model instanceof MultiLayerNetwork mln
                 ? mln.output(f, true, fm, null)
                 : ((ComputationGraph) model).output(true, new INDArray[]{f}, fm == null ? null : new INDArray[]{fm})[0];
-        return new DataSet(f, sample(predicted, exampleIds, seed, step), fm, batch.getLabelsMaskArray());
+        return relabel(batch, predicted, exampleIds, seed, step);
+    }
+
+    /** {@code batch} with its labels replaced by samples from {@code predicted}, the model's predictions for it. */
+    DataSet relabel(DataSet batch, INDArray predicted, long[] exampleIds, long seed, long step) {
+        return new DataSet(batch.getFeatures(), sample(predicted, exampleIds, seed, step),
+                batch.getFeaturesMaskArray(), batch.getLabelsMaskArray());
     }
 
     /** Samples for predictions {@code predicted} [examples, nOut] (the output layer's activations). */

@@ -3,6 +3,7 @@ package dev.bigbatch.jobs.train;
 import dev.bigbatch.optimizer.ParameterLayout;
 import dev.bigbatch.optimizer.stats.ShardContext;
 import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.List;
@@ -17,12 +18,15 @@ final class ExecutorShardContext implements ShardContext {
     private final GhostBatch ghost;
     private final long step;
     private final long seed;
+    private final INDArray stepOutput;
 
-    ExecutorShardContext(Replica replica, GhostBatch ghost, long step, long seed) {
+    /** @param stepOutput the network's output from the step's gradient pass on {@code ghost} */
+    ExecutorShardContext(Replica replica, GhostBatch ghost, long step, long seed, INDArray stepOutput) {
         this.replica = replica;
         this.ghost = ghost;
         this.step = step;
         this.seed = seed;
+        this.stepOutput = stepOutput;
     }
 
     @Override
@@ -43,6 +47,11 @@ final class ExecutorShardContext implements ShardContext {
     @Override
     public List<long[]> exampleIds() {
         return List.<long[]>of(ghost.ids());
+    }
+
+    @Override
+    public List<INDArray> stepOutputs() {
+        return stepOutput == null ? null : List.of(stepOutput);
     }
 
     @Override

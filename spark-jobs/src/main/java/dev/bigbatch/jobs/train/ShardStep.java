@@ -82,7 +82,7 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
         sums.addGradient(pass.gradientSum(), 1.0);
         List<ShardStatistic> stats = p.request().statistics();
         if (!stats.isEmpty()) {
-            ExecutorShardContext ctx = new ExecutorShardContext(replica, ghost, p.step(), spec.seed());
+            ExecutorShardContext ctx = new ExecutorShardContext(replica, ghost, p.step(), spec.seed(), pass.output());
             for (ShardStatistic s : stats) {
                 s.accumulate(ctx, sums);
             }

@@ -1,0 +1,53 @@
+package dev.bigbatch.jobs.train;
+
+import dev.bigbatch.optimizer.kfac.FisherType;
+import dev.bigbatch.optimizer.kfac.KroneckerFactorStatistic;
+import dev.bigbatch.optimizer.stats.StepSums;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * K-FAC's true-Fisher targets sampled from the output of the step's own gradient pass (what executors hand over) give
+ * the same factor sums, bit for bit, as running the training-mode forward pass again: the saved pass is the same
+ * computation. On a network with batch norm, where the output depends on the ghost batch's own statistics.
+ */
+class StepOutputFisherTest {
+    @Test
+    void factorsFromTheStepsOutputEqualThoseOfAFreshForwardPass() {
+        RunSpec run = GhostDecodingTest.run(0);
+        Replica replica = new Replica(run.network());
+        float[] params = replica.network().params().toFloatVector();
+        GhostMember[][] members = GhostDecodingTest.members(3, 11);
+        KroneckerFactorStatistic fisher = new KroneckerFactorStatistic(FisherType.TRUE);
+        for (int j = 0; j < members.length; j++) {
+            GhostBatch ghost = GhostBatch.decode(j, members[j], run, 0);
+            replica.load(7, params);
+            Replica.GradientPass pass = replica.gradient(ghost.data().getFeatures(), ghost.data().getLabels());
+            assertNotNull(pass.output());
+            float[] again = replica.network().output(true, ghost.data().getFeatures())[0].dup().data().asFloat();
+            assertArrayEquals(again, pass.output().dup().data().asFloat(),
+                    "the step's output is what a training-mode forward pass computes");
+
+            StepSums fromStep = new StepSums();
+            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, pass.output()), fromStep);
+            replica.invalidate();
+            replica.load(7, params);
+            StepSums fresh = new StepSums();
+            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, null), fresh);
+
+            Map<String, float[]> a = fromStep.extras();
+            Map<String, float[]> b = fresh.extras();
+            assertFalse(a.isEmpty());
+            assertEquals(b.keySet(), a.keySet());
+            for (String key : a.keySet()) {
+                assertArrayEquals(b.get(key), a.get(key), "ghost batch " + j + ", " + key);
+            }
+        }
+    }
+}
