@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,13 +72,7 @@ class EvalDecodingTest {
             RunSpec run = new RunSpec(GhostDecodingTest.NET, new GhostDecodingTest.RecordingDecoder(where), 9, true,
                     GhostDecodingTest.G, threads);
             decodeAll(run, block(6, 4), 4);
-            String me = Thread.currentThread().getName();
-            if (threads == 0) {
-                assertEquals(java.util.Set.of(me), where);
-            } else {
-                assertFalse(where.isEmpty());
-                assertTrue(where.stream().allMatch(n -> n.startsWith("test-decode-")), where.toString());
-            }
+            GhostDecodingTest.assertDecodedOn(threads, where);
         }
     }
 

@@ -81,13 +81,17 @@ class GhostDecodingTest {
                     d.next(j);
                 }
             }
-            String me = Thread.currentThread().getName();
-            if (threads == 0) {
-                assertEquals(java.util.Set.of(me), where);
-            } else {
-                assertFalse(where.isEmpty());
-                assertTrue(where.stream().allMatch(n -> n.startsWith("test-decode-")), where.toString());
-            }
+            assertDecodedOn(threads, where);
+        }
+    }
+
+    /** With 0 threads only this thread decoded; otherwise only the "test-decode" background threads did. */
+    static void assertDecodedOn(int threads, java.util.Set<String> where) {
+        if (threads == 0) {
+            assertEquals(java.util.Set.of(Thread.currentThread().getName()), where);
+        } else {
+            assertFalse(where.isEmpty());
+            assertTrue(where.stream().allMatch(n -> n.startsWith("test-decode-")), where.toString());
         }
     }
 
