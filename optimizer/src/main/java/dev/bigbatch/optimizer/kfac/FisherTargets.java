@@ -85,16 +85,6 @@ final class FisherTargets {
         return cg.getOutputLayer(0).conf().getLayer();
     }
 
-    /** {@code batch} with its labels replaced by samples from {@code model}'s predictions for it. */
-    DataSet resample(Model model, DataSet batch, long[] exampleIds, long seed, long step) {
-        INDArray f = batch.getFeatures();
-        INDArray fm = batch.getFeaturesMaskArray();
-        INDArray predicted = model instanceof MultiLayerNetwork mln
-                ? mln.output(f, true, fm, null)
-                : ((ComputationGraph) model).output(true, new INDArray[]{f}, fm == null ? null : new INDArray[]{fm})[0];
-        return relabel(batch, predicted, exampleIds, seed, step);
-    }
-
     /** {@code batch} with its labels replaced by samples from {@code predicted}, the model's predictions for it. */
     DataSet relabel(DataSet batch, INDArray predicted, long[] exampleIds, long seed, long step) {
         return new DataSet(batch.getFeatures(), sample(predicted, exampleIds, seed, step),

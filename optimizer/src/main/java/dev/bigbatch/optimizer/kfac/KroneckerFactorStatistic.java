@@ -14,11 +14,10 @@ import java.util.List;
  * ({@link CurvatureBlocks}) over the shard. Travels in the step's request, so it holds only the Fisher type.
  *
  * <p>For each ghost batch: with the true Fisher, {@link FisherTargets} samples labels from the model's predictions
- * at the step's parameters — the output of the step's own training-mode gradient pass when the executor provides it
- * ({@link ShardContext#stepOutputs}), else a training-mode forward pass run here, which computes the same thing; then
- * one forward/backward pass through {@link ShardContext#gradient} on those labels (the true ones for the empirical
- * Fisher) runs with {@link LayerRecorders} in place, and each block's recorded layer input and pre-activation gradient
- * enter {@link KroneckerFactorSums}. Cost on a factor step: one extra forward and backward pass per ghost batch (DL4J
+ * at the step's parameters, i.e. the output of the step's own training-mode gradient pass
+ * ({@link ShardContext#stepOutputs}); then one forward/backward pass through {@link ShardContext#gradient} on those
+ * labels (the true ones for the empirical Fisher) runs with {@link LayerRecorders} in place, and each block's
+ * recorded layer input and pre-activation gradient enter {@link KroneckerFactorSums}. Cost on a factor step: one extra forward and backward pass per ghost batch (DL4J
  * recomputes the forward pass for the backward one) plus the factor products; the gradient of that pass is
  * discarded, the step's gradient being computed as usual. Measured on CIFAR ResNet-20 (docs/BENCHMARKS.md, issue 4).
  *
@@ -51,15 +50,14 @@ public record KroneckerFactorStatistic(FisherType fisher) implements ShardStatis
             throw new IllegalStateException(batches.size() + " ghost batches but " + ids.size() + " example id arrays");
         }
         List<INDArray> outputs = targets == null ? null : shard.stepOutputs();
-        if (outputs != null && outputs.size() != batches.size()) {
+        if (targets != null && outputs.size() != batches.size()) {
             throw new IllegalStateException(batches.size() + " ghost batches but " + outputs.size() + " step outputs");
         }
         KroneckerFactorSums out = new KroneckerFactorSums();
         for (int i = 0; i < batches.size(); i++) {
             DataSet batch = batches.get(i);
-            DataSet used = targets == null ? batch : outputs != null
-                    ? targets.relabel(batch, outputs.get(i), ids.get(i), shard.seed(), shard.step())
-                    : targets.resample(net, batch, ids.get(i), shard.seed(), shard.step());
+            DataSet used = targets == null ? batch
+                    : targets.relabel(batch, outputs.get(i), ids.get(i), shard.seed(), shard.step());
             try (LayerRecorders recorders = LayerRecorders.install(blocks)) {
                 shard.gradient(used);
                 for (CurvatureBlocks.Bound b : blocks) {

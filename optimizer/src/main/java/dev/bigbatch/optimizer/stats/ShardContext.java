@@ -31,13 +31,11 @@ public interface ShardContext {
 
     /**
      * For each ghost batch, the network's output (the output layer's activations, [examples, nOut]) from the step's
-     * own training-mode gradient pass at the step's parameters, when the executor kept it; {@code null} when it did
-     * not. A statistic that needs the model's predictions at the step's parameters (K-FAC's sampled Fisher targets)
-     * can use these instead of running the forward pass again; they are the same computation.
+     * own training-mode gradient pass at the step's parameters. Statistics that need the model's predictions at the
+     * step's parameters (K-FAC's sampled Fisher targets) take them from here instead of running the forward pass
+     * again.
      */
-    default List<org.nd4j.linalg.api.ndarray.INDArray> stepOutputs() {
-        return null;
-    }
+    List<org.nd4j.linalg.api.ndarray.INDArray> stepOutputs();
 
     /**
      * Runs forward and backward on one ghost batch at the replica's current parameters and returns the summed

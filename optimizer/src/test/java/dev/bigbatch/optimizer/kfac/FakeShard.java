@@ -12,7 +12,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A ShardContext over an in-memory network: gradient() is DL4J's computeGradientAndScore, as an executor runs it. */
+/**
+ * A ShardContext over an in-memory network: gradient() is DL4J's computeGradientAndScore, as an executor runs it;
+ * stepOutputs() the training-mode forward pass the executor's gradient pass includes.
+ */
 final class FakeShard implements ShardContext {
     private final Model net;
     private final List<DataSet> batches;
@@ -82,6 +85,17 @@ final class FakeShard implements ShardContext {
     @Override
     public long seed() {
         return seed;
+    }
+
+    /** The training-mode forward pass of each ghost batch at the current parameters, as the step's pass computes it. */
+    @Override
+    public List<INDArray> stepOutputs() {
+        List<INDArray> out = new ArrayList<>();
+        for (DataSet b : batches) {
+            out.add(net instanceof MultiLayerNetwork mln ? mln.output(b.getFeatures(), true)
+                    : ((ComputationGraph) net).output(true, b.getFeatures())[0]);
+        }
+        return out;
     }
 
     @Override

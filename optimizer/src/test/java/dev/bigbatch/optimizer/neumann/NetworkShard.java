@@ -89,6 +89,11 @@ final class NetworkShard implements ShardContext {
     }
 
     @Override
+    public List<INDArray> stepOutputs() {
+        throw new UnsupportedOperationException("not needed by the Neumann inner loop");
+    }
+
+    @Override
     public long step() {
         return 0;
     }

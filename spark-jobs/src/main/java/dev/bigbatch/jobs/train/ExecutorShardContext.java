@@ -26,7 +26,7 @@ final class ExecutorShardContext implements ShardContext {
         this.ghost = ghost;
         this.step = step;
         this.seed = seed;
-        this.stepOutput = stepOutput;
+        this.stepOutput = java.util.Objects.requireNonNull(stepOutput, "stepOutput");
     }
 
     @Override
@@ -51,7 +51,7 @@ final class ExecutorShardContext implements ShardContext {
 
     @Override
     public List<INDArray> stepOutputs() {
-        return stepOutput == null ? null : List.of(stepOutput);
+        return List.of(stepOutput);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.bigbatch.optimizer.kfac.FisherType;
 import dev.bigbatch.optimizer.kfac.KroneckerFactorStatistic;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
 
@@ -14,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * K-FAC's true-Fisher targets sampled from the output of the step's own gradient pass (what executors hand over) give
- * the same factor sums, bit for bit, as running the training-mode forward pass again: the saved pass is the same
- * computation. On a network with batch norm, where the output depends on the ghost batch's own statistics.
+ * the same factor sums, bit for bit, as targets sampled from a separate training-mode forward pass (what K-FAC ran
+ * before): the saved output is the same computation. On a network with batch norm, where the output depends on the ghost batch's own statistics.
  */
 class StepOutputFisherTest {
     @Test
@@ -30,19 +31,19 @@ class StepOutputFisherTest {
             replica.load(7, params);
             Replica.GradientPass pass = replica.gradient(ghost.data().getFeatures(), ghost.data().getLabels());
             assertNotNull(pass.output());
-            float[] again = replica.network().output(true, ghost.data().getFeatures())[0].dup().data().asFloat();
-            assertArrayEquals(again, pass.output().dup().data().asFloat(),
+            INDArray fresh = replica.network().output(true, ghost.data().getFeatures())[0].dup();
+            assertArrayEquals(fresh.data().asFloat(), pass.output().dup().data().asFloat(),
                     "the step's output is what a training-mode forward pass computes");
 
             StepSums fromStep = new StepSums();
             fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, pass.output()), fromStep);
             replica.invalidate();
             replica.load(7, params);
-            StepSums fresh = new StepSums();
-            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, null), fresh);
+            StepSums fromFreshPass = new StepSums();
+            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, fresh), fromFreshPass);
 
             Map<String, float[]> a = fromStep.extras();
-            Map<String, float[]> b = fresh.extras();
+            Map<String, float[]> b = fromFreshPass.extras();
             assertFalse(a.isEmpty());
             assertEquals(b.keySet(), a.keySet());
             for (String key : a.keySet()) {
