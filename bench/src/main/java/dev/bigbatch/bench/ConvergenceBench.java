@@ -1,6 +1,9 @@
 package dev.bigbatch.bench;
 
+import dev.bigbatch.data.dataset.DatasetLayout;
+import dev.bigbatch.data.dataset.DatasetManifest;
 import dev.bigbatch.jobs.Main;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
@@ -40,15 +43,16 @@ public final class ConvergenceBench {
         System.setProperty("java.awt.headless", "true");
         Path out = Path.of(arg(args, "out", "target/convergence")).toAbsolutePath();
         Path docs = Path.of(arg(args, "docs", "docs"));
-        int train = Integer.parseInt(arg(args, "train", "20000"));
-        int test = Integer.parseInt(arg(args, "test", "1000"));
         int batch = Integer.parseInt(arg(args, "batch", "2048"));
         StepsToTarget criterion = new StepsToTarget(Double.parseDouble(arg(args, "target", "2.0")),
                 Integer.parseInt(arg(args, "window", "5")));
         String only = arg(args, "only", "");
         String given = arg(args, "dataset", "");
-        ConvergenceSweep sweep = new ConvergenceSweep(given.isEmpty() ? dataset(out, train, test,
-                arg(args, "data-seed", "7")) : given,
+        String dataset = given.isEmpty() ? dataset(out, Integer.parseInt(arg(args, "train", "20000")),
+                Integer.parseInt(arg(args, "test", "1000")), arg(args, "data-seed", "7")) : given;
+        // From the dataset itself, also when it was given: Neumann's epoch clocks depend on it.
+        long train = DatasetManifest.load(dataset, new Configuration()).split(DatasetLayout.TRAIN).count();
+        ConvergenceSweep sweep = new ConvergenceSweep(dataset,
                 arg(args, "model", "small-cnn"), Integer.parseInt(arg(args, "width", "8")), batch,
                 Integer.parseInt(arg(args, "ghost", "32")), Integer.parseInt(arg(args, "cap", "50")),
                 Long.parseLong(arg(args, "seed", "42")), Integer.parseInt(arg(args, "warmup", "5")),

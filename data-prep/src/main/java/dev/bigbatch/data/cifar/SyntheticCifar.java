@@ -104,7 +104,7 @@ public record SyntheticCifar(int train, int test, int classes, long seed) {
         Path target = new Path(uri);
         FileSystem fs = target.getFileSystem(conf);
         if (!overwrite && fs.exists(target)) {
-            throw new FileAlreadyExistsException(uri + " exists; delete it or ask to overwrite");
+            throw new FileAlreadyExistsException(uri + " exists; delete it or pass --overwrite");
         }
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         try {

@@ -44,7 +44,7 @@ final class DatasetOutput {
         }
         if (!overwrite && fs.exists(DatasetLayout.manifest(root))) {
             throw new FileAlreadyExistsException(root + " already holds a prepared dataset ("
-                    + DatasetLayout.MANIFEST + " present); choose another output or ask to overwrite it");
+                    + DatasetLayout.MANIFEST + " present); choose another output or pass --overwrite");
         }
     }
 

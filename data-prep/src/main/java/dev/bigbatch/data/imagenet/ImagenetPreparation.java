@@ -78,6 +78,12 @@ public final class ImagenetPreparation {
                         plan.classKeys().size()));
             }
             List<SplitCounts> counts = conversions.stream().map(SplitConversion::counts).toList();
+            for (SplitCounts c : counts) {
+                if (!c.reconciles()) { // nothing is published from counts that do not add up
+                    throw new IllegalStateException("counts of split " + c.split() + " do not reconcile: "
+                            + c.summary() + ", per class " + java.util.Arrays.toString(c.classCounts()));
+                }
+            }
             publication.writeQuarantine(quarantined(conversions));
             String failure = badFractionFailure(counts, options, out);
             if (failure != null) {

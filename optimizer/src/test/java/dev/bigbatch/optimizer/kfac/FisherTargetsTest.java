@@ -15,6 +15,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,9 +30,16 @@ class FisherTargetsTest {
         INDArray all = t.sample(p, new long[]{10, 11, 12}, 7, 3);
         INDArray middle = t.sample(p.getRows(1), new long[]{11}, 7, 3);
         assertEquals(all.getRow(1, true), middle);
-        INDArray otherStep = t.sample(p, new long[]{10, 11, 12}, 7, 4);
-        INDArray otherSeed = t.sample(p, new long[]{10, 11, 12}, 8, 3);
-        assertTrue(!all.equals(otherStep) || !all.equals(otherSeed), "the step and the seed both enter the sample");
+        // 64 uniform rows: two independent draws agree on all of them with probability 4^-64.
+        INDArray uniform = Nd4j.valueArrayOf(new long[]{64, 4}, 0.25);
+        long[] ids = new long[64];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 100 + i;
+        }
+        INDArray base = t.sample(uniform, ids, 7, 3);
+        assertEquals(base, t.sample(uniform, ids, 7, 3), "same seed, step and ids: the same sample");
+        assertNotEquals(base, t.sample(uniform, ids, 7, 4), "the step enters the sample");
+        assertNotEquals(base, t.sample(uniform, ids, 8, 3), "the seed enters the sample");
     }
 
     @Test

@@ -71,8 +71,8 @@ public final class CheckpointStore {
 
     /**
      * Writes and commits {@code c} as {@code ckpt-<step>/} (replacing one of the same step), then deletes committed
-     * checkpoints beyond the newest {@code keep}, uncommitted ones older than the newest committed, and temporary
-     * directories of steps up to this one.
+     * checkpoints beyond the newest {@code keep} up to this step, uncommitted ones older than the newest committed,
+     * and temporary directories of steps up to this one.
      *
      * @return the committed directory
      * @throws CheckpointException naming the directory if any filesystem operation fails
@@ -191,7 +191,10 @@ public final class CheckpointStore {
 
     private void prune(long committedStep) throws CheckpointException {
         try {
-            List<Long> committed = committedSteps();
+            // Checkpoints of later steps are from a timeline this run abandoned when it resumed from an earlier one
+            // (they were unreadable): they neither count towards keep nor make the new ones look old. They are left
+            // as they are until this run writes their step again.
+            List<Long> committed = committedSteps().stream().filter(s -> s <= committedStep).toList();
             long newest = committed.isEmpty() ? committedStep : committed.get(0);
             for (int i = keep; i < committed.size(); i++) {
                 delete(stepDir(committed.get(i)));

@@ -37,7 +37,7 @@ public final class ExportCommand implements Command {
             throw new ConfigError("--format", "'" + format + "' is not supported; supported: npy");
         }
         String target = args.required("--out");
-        Configuration conf = new Configuration();
+        Configuration conf = dev.bigbatch.jobs.io.HadoopConf.get();
         ComputationGraph net = SavedModels.load(args.required("--model"), conf);
         Path t = new Path(target);
         RunFiles files = new RunFiles(t.getParent().toString(), conf);

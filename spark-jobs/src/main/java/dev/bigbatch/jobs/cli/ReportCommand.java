@@ -2,7 +2,6 @@ package dev.bigbatch.jobs.cli;
 
 import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.jobs.report.RunReport;
-import org.apache.hadoop.conf.Configuration;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ public final class ReportCommand implements Command {
         if (runs.isEmpty()) {
             throw new dev.bigbatch.optimizer.config.ConfigError("--runs", "is required: name at least one run directory");
         }
-        var path = RunReport.write(runs, args.optional("--out", null), new Configuration());
+        var path = RunReport.write(runs, args.optional("--out", null), dev.bigbatch.jobs.io.HadoopConf.get());
         out.println("wrote " + path + " (" + runs.size() + " run" + (runs.size() > 1 ? "s" : "") + ")");
         return ExitCode.SUCCESS;
     }

@@ -1,7 +1,6 @@
 package dev.bigbatch.jobs.cli;
 
 import dev.bigbatch.data.cifar.SyntheticCifar;
-import org.apache.hadoop.conf.Configuration;
 
 import java.io.PrintStream;
 import java.util.Set;
@@ -37,7 +36,7 @@ public final class SynthCifarCommand implements Command {
         SyntheticCifar s = new SyntheticCifar(args.integer("--train", 50_000, 1, 10_000_000),
                 args.integer("--test", 10_000, 1, 10_000_000), args.integer("--classes", 10, 2, 10),
                 args.longValue("--seed", 7));
-        s.write(target, new Configuration(), args.flag("--overwrite"));
+        s.write(target, dev.bigbatch.jobs.io.HadoopConf.get(), args.flag("--overwrite"));
         out.printf("wrote %s: %d train, %d test, %d classes (seed %d)%n", target, s.train(), s.test(), s.classes(),
                 s.seed());
         return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;

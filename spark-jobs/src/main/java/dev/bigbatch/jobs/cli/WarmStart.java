@@ -15,9 +15,10 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * {@code --warm-start MODEL_OR_RUN}: a new run (step 0, fresh schedule) from earlier weights — a {@code model.zip},
- * or a run directory, whose {@code model.zip} is used and, with {@code train.warm-start-optimizer = carry}, the
- * optimizer state of its newest valid checkpoint.
+ * {@code --warm-start MODEL_OR_RUN}: a new run (step 0, fresh schedule) from earlier weights — a {@code model.zip}, a
+ * checkpoint directory {@code RUN/checkpoints/ckpt-N} (its evaluation weights; how a diverged run is restarted from
+ * its last good step), or a run directory, whose {@code model.zip} is used and, with
+ * {@code train.warm-start-optimizer = carry}, the optimizer state of its newest valid checkpoint.
  */
 final class WarmStart {
     private WarmStart() {
@@ -29,7 +30,8 @@ final class WarmStart {
             return RunCheckpoints.Start.fresh(net.params().dup());
         }
         try {
-            boolean isRun = !source.endsWith(".zip");
+            boolean isCheckpoint = new Path(source).getName().startsWith("ckpt-");
+            boolean isRun = !source.endsWith(".zip") && !isCheckpoint;
             String model = isRun ? new Path(source, RunDirectory.MODEL).toString() : source;
             ComputationGraph earlier = SavedModels.load(model, conf);
             if (!Arrays.equals(earlier.params().shape(), net.params().shape())

@@ -25,7 +25,7 @@ import java.util.Set;
 public enum ExitCode {
     SUCCESS(0, "The run finished; the run directory has model.zip, report.html and _SUCCESS.", "Nothing."),
     ALREADY_DONE(0, "The run directory already had _SUCCESS; nothing was done.",
-            "Nothing; use a new --out to train again."),
+            "Nothing; --restart trains again in the same directory, a new --out keeps this run."),
     DATA_ERROR(65, "Input data is missing, unreadable or malformed (the message names the file and offset).",
             "Fix or regenerate the data; do not retry unchanged."),
     INTERNAL_ERROR(70, "An unexpected error: a bug, lost executors beyond Spark's retries, or out of memory.",
@@ -34,8 +34,10 @@ public enum ExitCode {
             "Check the filesystem (space, permissions); the message lists each checkpoint and why it was rejected."),
     CONFIG_ERROR(78, "The config is invalid (the message names the key), or differs from the checkpoint's config "
             + "in keys that must not change on resume.", "Fix the config, or use a new --out; do not retry unchanged."),
-    DIVERGED(79, "Training diverged: loss or update became NaN/infinite (the message names the step).",
-            "Resume from the last checkpoint with a smaller learning rate or more warm-up.");
+    DIVERGED(79, "Training diverged: the loss became NaN/infinite or exceeded train.divergence-factor times the "
+            + "first step's (the message names the step); nothing from that step was written.",
+            "Lower the learning rate or add warm-up, then train a new --out with --warm-start "
+                    + "RUN/checkpoints/ckpt-N (the last good weights), or the same --out with --restart.");
 
     private final int code;
     private final String meaning;
@@ -84,7 +86,8 @@ public enum ExitCode {
     }
 
     private static ExitCode classify(Throwable t) {
-        if (t instanceof ConfigError || t instanceof ConfigException || t instanceof ConfigMismatchException) {
+        if (t instanceof ConfigError || t instanceof ConfigException || t instanceof ConfigMismatchException
+                || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException) { // an output that needs --overwrite
             return CONFIG_ERROR;
         }
         if (t instanceof DataError || t instanceof dev.bigbatch.data.cifar.CifarFormatException

@@ -3,11 +3,19 @@ package dev.bigbatch.jobs.run;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import dev.bigbatch.jobs.io.HadoopConf;
 import dev.bigbatch.optimizer.config.ConfigError;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -19,20 +27,45 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /**
+     * @param file a local path, a {@code file:} URI, or a URI on any Hadoop file system ({@code hdfs://},
+     *             {@code s3a://}, ...; what a cluster-mode driver can read), or null for none
+     */
     public static Config load(String file, List<String> sets) {
         Config c = ConfigFactory.empty();
         if (file != null) {
-            File f = new File(file);
-            if (!f.isFile()) {
-                throw new ConfigError("--config", "no such file: " + file);
-            }
             try {
-                c = ConfigFactory.parseFile(f);
+                c = file.contains("://") && !file.startsWith("file:") ? parseRemote(file) : parseLocal(file);
             } catch (ConfigException e) {
                 throw new ConfigError("--config", file + " is not valid HOCON: " + e.getMessage());
             }
         }
         return overrides(c, sets);
+    }
+
+    private static Config parseLocal(String file) {
+        File f = file.startsWith("file:") ? new File(URI.create(file)) : new File(file);
+        if (!f.isFile()) {
+            throw new ConfigError("--config", "no such file: " + file);
+        }
+        return ConfigFactory.parseFile(f);
+    }
+
+    /** Through Hadoop (with spark-submit's spark.hadoop.* settings); relative includes are not followed. */
+    private static Config parseRemote(String uri) {
+        Path path = new Path(uri);
+        try {
+            FileSystem fs = path.getFileSystem(HadoopConf.get());
+            if (!fs.isFile(path)) {
+                throw new ConfigError("--config", "no such file: " + uri);
+            }
+            try (InputStream in = fs.open(path)) {
+                return ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                        ConfigParseOptions.defaults().setOriginDescription(uri));
+            }
+        } catch (IOException e) {
+            throw new ConfigError("--config", "cannot read " + uri + ": " + e.getMessage());
+        }
     }
 
     private static Config overrides(Config c, List<String> sets) {

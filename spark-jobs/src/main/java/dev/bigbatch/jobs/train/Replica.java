@@ -54,12 +54,6 @@ public final class Replica {
         loadedFrom = params;
     }
 
-    /** Forgets which parameters are loaded (after something changed them in place). */
-    void invalidate() {
-        loadedStep = Long.MIN_VALUE;
-        loadedFrom = null;
-    }
-
     /**
      * One forward/backward pass in training mode. Returns a new flat array: per-example gradients summed (DL4J leaves
      * the division by the batch size to its updater) and, for batch-norm running statistics, n × DL4J's delta, so

@@ -84,11 +84,8 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
         if (!stats.isEmpty()) {
             ExecutorShardContext ctx = new ExecutorShardContext(replica, ghost, p.step(), spec.seed(), pass.output());
             for (ShardStatistic s : stats) {
-                s.accumulate(ctx, sums);
+                s.accumulate(ctx, sums); // leaves the replica's parameters as it found them (ShardStatistic contract)
             }
-            // A statistic may have moved the replica's parameters (e.g. Neumann's displaced points): reload next time.
-            replica.invalidate();
-            replica.load(p.step(), p.params());
         }
         return sums;
     }

@@ -226,6 +226,24 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void afterFallingBackPastACorruptNewestTheNewCheckpointsAreKept() throws IOException {
+        CheckpointStore two = store(2);
+        two.write(checkpoint(10, DataType.FLOAT));
+        two.write(checkpoint(20, DataType.FLOAT));
+        Files.writeString(dir(20).resolve("params.npy"), "damaged");
+        assertEquals(10L, two.latestValid().checkpoint().orElseThrow().step(), "the run resumes from step 10");
+        // The resumed run writes step 15 with keep = 1: the unreadable ckpt-20 must not push it out.
+        CheckpointStore resumed = store(1);
+        resumed.write(checkpoint(15, DataType.FLOAT));
+        assertTrue(Files.exists(dir(15).resolve("COMMIT")), "the checkpoint just written is kept");
+        assertFalse(Files.exists(dir(10)), "older than the newest 1 of this timeline");
+        assertEquals(15L, resumed.latestValid().checkpoint().orElseThrow().step());
+        resumed.write(checkpoint(20, DataType.FLOAT));
+        assertEquals(List.of(20L), resumed.committedSteps(), "reaching step 20 replaces the abandoned one");
+        assertEquals(20L, resumed.latestValid().checkpoint().orElseThrow().step());
+    }
+
+    @Test
     void temporaryDirectoriesAreIgnoredAndCleanedUp() throws IOException {
         CheckpointStore store = store(3);
         store.write(checkpoint(10, DataType.FLOAT));

@@ -142,15 +142,20 @@ class RemoteStorageTest {
         assertEquals(VAL, manifest.split(DatasetLayout.VAL).count());
 
         String run = root + "/runs/tiny";
-        String[] train = {"train", "--out", run, "--set", "data.path=" + dataset, "--set", "data.partitions=2",
-                "--set", "data.image-size=" + IMAGE_SIZE, "--set", "data.decode-threads=2",
-                "--set", "model.name=small-cnn", "--set", "model.width=4",
+        // --config read from the store itself, as a cluster-mode driver must read it
+        write(root + "/conf/tiny.conf", "model { name = small-cnn, width = 4 }\n".getBytes(StandardCharsets.UTF_8));
+        String[] train = {"train", "--out", run, "--config", root + "/conf/tiny.conf", "--set", "data.path=" + dataset,
+                "--set", "data.partitions=2", "--set", "data.image-size=" + IMAGE_SIZE, "--set", "data.decode-threads=2",
                 "--set", "train.global-batch-size=8", "--set", "train.ghost-batch-size=4", "--set", "train.steps=2",
                 "--set", "train.log-every=1", "--set", "train.checkpoint-every=1", "--set", "train.eval-batch-size=4",
                 "--set", "optimizer.learning-rate=0.05"};
         Outcome trained = main(train);
         assertEquals(0, trained.code(), trained.err());
         assertTrue(trained.out().contains("input 3x" + IMAGE_SIZE + "x" + IMAGE_SIZE), trained.out());
+        assertTrue(trained.out().contains("model small-cnn"), trained.out());
+        Outcome missing = main("train", "--out", root + "/runs/none", "--config", root + "/conf/missing.conf");
+        assertEquals(78, missing.code(), missing.err());
+        assertTrue(missing.err().contains("--config") && missing.err().contains("no such file"), missing.err());
         for (String name : List.of(RunDirectory.SUCCESS, RunDirectory.MODEL, RunDirectory.CONFIG,
                 RunDirectory.REPORT, "metrics.jsonl", "checkpoints/ckpt-2/COMMIT")) {
             assertTrue(exists(run + "/" + name), run + "/" + name);

@@ -138,6 +138,14 @@ class RunLifecycleTest {
             for (Path c : ckpts) {
                 assertTrue(Files.exists(c.resolve("COMMIT")), c + " is committed");
             }
+            // What the exit code's advice says: a new run from the last good checkpoint with a smaller rate.
+            Path last = ckpts.stream().max(java.util.Comparator.comparingLong(
+                    c -> Long.parseLong(c.getFileName().toString().substring("ckpt-".length())))).orElseThrow();
+            MainTest.Outcome recovered = main(train(tmp.resolve("recovered"), 2, "--warm-start",
+                    last.toUri().toString(), "--set", "optimizer.name=sgd", "--set", "optimizer.learning-rate=0.01"));
+            assertEquals(0, recovered.code(), recovered.err());
+            assertTrue(recovered.out().contains("warm start from " + last.toUri()), recovered.out());
         }
+        assertTrue(ExitCode.DIVERGED.action().contains("--warm-start"), ExitCode.DIVERGED.action());
     }
 }

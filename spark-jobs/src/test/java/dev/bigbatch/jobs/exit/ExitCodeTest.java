@@ -35,6 +35,8 @@ class ExitCodeTest {
         assertEquals(ExitCode.DATA_ERROR, ExitCode.of(new DataError("part-0001.parquet: record 17 has 3 channels")));
         assertEquals(ExitCode.DIVERGED, ExitCode.of(new DivergenceError(1234, "train loss is NaN")));
         assertEquals(ExitCode.CHECKPOINT_ERROR, ExitCode.of(new CheckpointException("disk full")));
+        assertEquals(ExitCode.CONFIG_ERROR, ExitCode.of(new org.apache.hadoop.fs.FileAlreadyExistsException(
+                "out/ exists; delete it or pass --overwrite")));
         assertEquals(ExitCode.INTERNAL_ERROR, ExitCode.of(new IllegalStateException("bug")));
         assertEquals(ExitCode.INTERNAL_ERROR, ExitCode.of(new OutOfMemoryError()));
     }
@@ -47,7 +49,9 @@ class ExitCodeTest {
         assertEquals(ExitCode.DATA_ERROR, ExitCode.of(new RuntimeException(fromExecutor)));
         assertEquals(ExitCode.CHECKPOINT_ERROR, ExitCode.of(new UncheckedIOException(
                 new CheckpointException("writing failed", new IOException("No space left on device")))));
-        assertEquals(ExitCode.DIVERGED, ExitCode.of(new DivergenceError(5, "x")), "outermost recognised wins");
+        assertEquals(ExitCode.DATA_ERROR, ExitCode.of(new DataError("x", new DivergenceError(5, "y"))),
+                "outermost recognised wins");
+        assertEquals(ExitCode.DIVERGED, ExitCode.of(new DivergenceError(5, "y").initCause(new DataError("x"))));
         RuntimeException outer = new RuntimeException(new DivergenceError(9, "loss inf"));
         assertEquals(ExitCode.DIVERGED, ExitCode.of(outer));
     }

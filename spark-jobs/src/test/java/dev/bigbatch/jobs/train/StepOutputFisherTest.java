@@ -37,8 +37,6 @@ class StepOutputFisherTest {
 
             StepSums fromStep = new StepSums();
             fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, pass.output()), fromStep);
-            replica.invalidate();
-            replica.load(7, params);
             StepSums fromFreshPass = new StepSums();
             fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, fresh), fromFreshPass);
 
