@@ -20,8 +20,9 @@ import org.apache.spark.util.TaskCompletionListener;
  * time. Streams are closed at the end of the iteration or, if the task stops early, when the task completes.
  *
  * <p>A per-class tar that is corrupt or truncated part-way yields the files read so far and then one quarantine
- * entry for the archive itself (counted as one file read). An I/O error reading a plain file or an indexed tar member
- * fails the task, which Spark retries: it is a storage problem, not bad data.
+ * entry for the archive itself (counted as one file read). An I/O error of the storage (reading a plain file, an
+ * indexed tar member, or a per-class tar, {@link TarMemberStream.StorageReadException}) fails the task, which Spark
+ * retries: it is a storage problem, not bad data, and must not turn the rest of a class into one quarantine line.
  */
 final class SourceUnitReader {
 
@@ -78,12 +79,29 @@ final class SourceUnitReader {
                     }
                     return null;
                 } catch (IOException | IllegalArgumentException e) {
+                    TarMemberStream.StorageReadException storage = storageFailure(e);
+                    if (storage != null) {
+                        throw new UncheckedIOException(storage); // fails the task, which Spark retries
+                    }
                     failed = true;
                     return new ImageOutcome.Quarantined(unit.tar() + "!" + unit.member().name(),
                             "corrupt or truncated per-class archive after " + files + " files: " + e.getMessage());
                 }
             }
         };
+    }
+
+    /** The storage error in {@code e}'s cause chain, or null when the archive's content is at fault. */
+    static TarMemberStream.StorageReadException storageFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TarMemberStream.StorageReadException s) {
+                return s;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     private static OutcomeIterator archiveSlice(SourceUnit.ArchiveSlice unit, Configuration conf,

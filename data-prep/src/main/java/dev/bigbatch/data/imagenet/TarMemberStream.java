@@ -8,7 +8,9 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The data of one tar member as a stream: the archive opened through Hadoop, positioned at the member's offset
- * (a seek, not a read) and cut off after its size. Closing it closes the archive.
+ * (a seek, not a read) and cut off after its size. Closing it closes the archive. An I/O error of the underlying
+ * storage comes out as a {@link StorageReadException}, so that a reader can tell it from bad data (an archive that
+ * ends early or is malformed), which it reports as such.
  */
 public final class TarMemberStream extends FilterInputStream {
 
@@ -31,12 +33,26 @@ public final class TarMemberStream extends FilterInputStream {
         return new TarMemberStream(in, member.size());
     }
 
+    /** An I/O error of the storage under the archive (HDFS, S3, ...), not of the archive's content. */
+    public static final class StorageReadException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StorageReadException(IOException cause) {
+            super("reading the archive failed: " + cause.getMessage(), cause);
+        }
+    }
+
     @Override
     public int read() throws IOException {
         if (remaining <= 0) {
             return -1;
         }
-        int b = super.read();
+        int b;
+        try {
+            b = super.read();
+        } catch (IOException e) {
+            throw new StorageReadException(e);
+        }
         if (b >= 0) {
             remaining--;
         }
@@ -48,7 +64,12 @@ public final class TarMemberStream extends FilterInputStream {
         if (remaining <= 0) {
             return -1;
         }
-        int n = super.read(buffer, offset, (int) Math.min(length, remaining));
+        int n;
+        try {
+            n = super.read(buffer, offset, (int) Math.min(length, remaining));
+        } catch (IOException e) {
+            throw new StorageReadException(e);
+        }
         if (n > 0) {
             remaining -= n;
         }
@@ -57,7 +78,12 @@ public final class TarMemberStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        long skipped = super.skip(Math.min(n, remaining));
+        long skipped;
+        try {
+            skipped = super.skip(Math.min(n, remaining));
+        } catch (IOException e) {
+            throw new StorageReadException(e);
+        }
         remaining -= skipped;
         return skipped;
     }
