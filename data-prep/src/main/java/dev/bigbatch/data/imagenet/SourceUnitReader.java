@@ -149,13 +149,12 @@ final class SourceUnitReader {
                 }
                 Path p = new Path(path);
                 FileSystem fs = p.getFileSystem(conf);
-                long length = fs.getFileStatus(p).getLen();
-                if (length > ImageConverter.MAX_FILE_BYTES) {
-                    return tooLarge(path, length);
-                }
                 byte[] bytes;
-                try (InputStream in = fs.open(p)) {
-                    bytes = in.readAllBytes();
+                try (InputStream in = fs.open(p)) { // no metadata call per file: at most one byte past the limit
+                    bytes = in.readNBytes(ImageConverter.MAX_FILE_BYTES + 1);
+                }
+                if (bytes.length > ImageConverter.MAX_FILE_BYTES) {
+                    return tooLarge(path, fs.getFileStatus(p).getLen());
                 }
                 return converter.convert(path, unit.labels()[i], bytes);
             }

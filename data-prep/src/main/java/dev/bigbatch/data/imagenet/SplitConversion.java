@@ -1,5 +1,7 @@
 package dev.bigbatch.data.imagenet;
 
+import dev.bigbatch.data.dataset.DatasetLayout;
+
 import java.util.AbstractMap;
 import java.util.Iterator;
 import java.util.List;
@@ -8,12 +10,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -22,15 +23,6 @@ import org.apache.spark.storage.StorageLevel;
  * and finally written as Parquet with contiguous ids in plan order.
  */
 final class SplitConversion {
-
-    /** The prepared dataset's columns (shared with CIFAR). */
-    static final StructType SCHEMA = new StructType()
-            .add("id", DataTypes.LongType, false)
-            .add("label", DataTypes.IntegerType, false)
-            .add("coarse_label", DataTypes.IntegerType, false)
-            .add("image", DataTypes.BinaryType, false);
-    /** ImageNet has no coarse labels. */
-    static final int NO_COARSE_LABEL = -1;
 
     private final String split;
     private final JavaRDD<ImageOutcome> outcomes;
@@ -44,10 +36,10 @@ final class SplitConversion {
 
     /** Converts every file of the split and aggregates the statistics (the only pass that decodes). */
     static SplitConversion run(JavaSparkContext jsc, String split, List<SourceUnit> units,
-                               Broadcast<SerializableHadoopConf> conf, ImageConverter converter, int classes) {
+                               Broadcast<SerializableConfiguration> conf, ImageConverter converter, int classes) {
         jsc.setJobDescription("prepare-imagenet: convert " + split + " (" + units.size() + " units)");
         JavaRDD<ImageOutcome> outcomes = jsc.parallelize(units, Math.max(1, units.size()))
-                .flatMap(unit -> SourceUnitReader.read(unit, conf.value().get(), converter))
+                .flatMap(unit -> SourceUnitReader.read(unit, conf.value().value(), converter))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());
         SplitStatistics stats = outcomes.treeAggregate(SplitStatistics.zero(classes), SplitStatistics::add,
                 SplitStatistics::merge);
@@ -93,12 +85,12 @@ final class SplitConversion {
                 .zipWithIndex()
                 .map(t -> {
                     ImageOutcome.Converted c = (ImageOutcome.Converted) t._1();
-                    return RowFactory.create(t._2(), c.label(), NO_COARSE_LABEL, c.jpeg());
+                    return RowFactory.create(t._2(), c.label(), DatasetLayout.NO_COARSE_LABEL, c.jpeg());
                 });
         long shards = Math.max(1, (statistics.encodedBytes() + targetShardBytes - 1) / targetShardBytes);
         long averageBytes = Math.max(1, statistics.encodedBytes() / Math.max(1, written));
         long rowsPerFile = Math.max(1, targetShardBytes / averageBytes);
-        Dataset<Row> frame = spark.createDataFrame(rows, SCHEMA);
+        Dataset<Row> frame = spark.createDataFrame(rows, DatasetLayout.schema());
         frame.coalesce((int) Math.min(shards, Math.max(1, rows.getNumPartitions())))
                 .write()
                 .option("compression", "uncompressed") // JPEG bytes are entropy-coded already

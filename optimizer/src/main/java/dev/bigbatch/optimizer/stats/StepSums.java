@@ -141,7 +141,7 @@ public final class StepSums implements Serializable {
         if (gradient == null || count == 0) {
             throw new IllegalStateException("no examples were aggregated for this step");
         }
-        INDArray g = Nd4j.createFromArray(gradient.clone());
+        INDArray g = Nd4j.createFromArray(gradient); // copies into a new (off-heap) buffer
         return g.divi(count);
     }
 
