@@ -36,7 +36,7 @@ public final class EvaluateCommand implements Command {
 
     @Override
     public String usage() {
-        return "evaluate --model RUN/model.zip --data DATASET [--split test|val] [--image-size N] [--partitions N] "
+        return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split test|val] [--image-size N] [--partitions N] "
                 + "[--batch-size N] [--decode-threads N] [--out FILE]";
     }
 
@@ -63,7 +63,8 @@ public final class EvaluateCommand implements Command {
             throw new ConfigError("--split", "dataset " + data + " has no split '" + split + "'; it has "
                     + manifest.splits().keySet());
         }
-        int imageSize = args.integer("--image-size", TrainedInput.imageSize(modelUri, hadoop), 0,
+        int imageSize = args.integer("--image-size", args.optional("--image-size", null) != null ? 0
+                : TrainedInput.imageSize(modelUri, hadoop), 0,
                 DataSettings.MAX_IMAGE_SIZE);
         if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < DataSettings.MIN_IMAGE_SIZE) {
             throw new ConfigError("--image-size", "must be at least " + DataSettings.MIN_IMAGE_SIZE + ", found "

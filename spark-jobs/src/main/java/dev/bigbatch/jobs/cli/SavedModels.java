@@ -34,6 +34,18 @@ public final class SavedModels {
     private SavedModels() {
     }
 
+    /**
+     * The run directory a saved model belongs to: {@code RUN} for {@code RUN/model.zip} and for
+     * {@code RUN/checkpoints/ckpt-N}; null when the path has no such parent.
+     */
+    public static Path runDirectory(Path model) {
+        Path parent = model.getParent();
+        if (model.getName().startsWith("ckpt-") && parent != null && parent.getParent() != null) {
+            return parent.getParent();
+        }
+        return parent;
+    }
+
     public static ComputationGraph load(String uri, Configuration conf) throws IOException {
         Path p = new Path(uri);
         FileSystem fs = p.getFileSystem(conf);
@@ -61,7 +73,7 @@ public final class SavedModels {
         } catch (NumberFormatException e) {
             throw new DataError(dir + " is not a checkpoint directory (expected ckpt-<step>)");
         }
-        Path run = dir.getParent().getParent();
+        Path run = runDirectory(dir);
         Checkpoint c = new CheckpointStore(dir.getParent(), conf, Integer.MAX_VALUE).read(step);
         ComputationGraph net = new NetworkSpec(readText(fs, new Path(run, NETWORK)), 0, 0, 0, 0).build();
         RunConfig cfg = RunConfig.from(ConfigLoader.loadText(readText(fs, new Path(run, RunDirectory.CONFIG)),

@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The input size a saved model was trained at, for evaluating it on a JPEG dataset: DL4J's saved configuration does
  * not keep the input shape (a ResNet with global pooling accepts any), so it is read from the run's
- * {@code config.conf} beside {@code model.zip}. Without one, the dataset's default applies.
+ * {@code config.conf} ({@code RUN/config.conf} for {@code RUN/model.zip} and {@code RUN/checkpoints/ckpt-N}).
+ * Without one, the dataset's default applies.
  */
 final class TrainedInput {
     private static final String KEY = ImageDecoders.IMAGE_SIZE_KEY;
@@ -25,11 +26,11 @@ final class TrainedInput {
 
     /** {@value #KEY} of the run that wrote {@code modelUri}, or {@link ImageDecoders#DATASET_SIZE}. */
     static int imageSize(String modelUri, Configuration hadoop) {
-        Path model = new Path(modelUri);
-        if (model.getParent() == null) {
+        Path run = SavedModels.runDirectory(new Path(modelUri));
+        if (run == null) {
             return ImageDecoders.DATASET_SIZE;
         }
-        Path config = new Path(model.getParent(), RunDirectory.CONFIG);
+        Path config = new Path(run, RunDirectory.CONFIG);
         try {
             FileSystem fs = config.getFileSystem(hadoop);
             if (!fs.exists(config)) {
