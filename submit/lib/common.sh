@@ -86,16 +86,18 @@ USAGE
 
 # Parameter counts, computed from the architectures: CIFAR ResNet-6n+2 with identity (option A) shortcuts and
 # batch-norm scale and shift, 10 classes (He et al. 2016, §4.2, report 0.27M, 0.46M, 0.85M); ResNet-50 for 1000
-# classes (25.6M, He et al. 2016, Table 1). small-cnn is an upper bound: below ~10M parameters the workspace term
-# dominates, so an exact count changes nothing; pass --params for a model not listed.
+# classes (25.6M, He et al. 2016, Table 1). small-cnn and the other CIFAR depths get an upper bound (ResNet-110 has
+# 1.7M): below ~10M parameters the workspace term dominates, so an exact count changes nothing; pass --params for a
+# model not listed (or a wider one).
 bb_param_count() {
   case "$1" in
-    small-cnn) echo 1000000 ;;
     resnet20) echo 269722 ;;
     resnet32) echo 464154 ;;
     resnet56) echo 853018 ;;
+    small-cnn | resnet8 | resnet14 | resnet44) echo 1000000 ;;
+    resnet110) echo 2000000 ;;
     resnet50) echo 25557032 ;;
-    *) bb_die "unknown --model '$1'; use small-cnn, resnet20, resnet32, resnet56 or resnet50, or --params N" ;;
+    *) bb_die "unknown --model '$1'; use small-cnn, resnet8, resnet14, resnet20, resnet32, resnet44, resnet56, resnet110 or resnet50, or --params N" ;;
   esac
 }
 

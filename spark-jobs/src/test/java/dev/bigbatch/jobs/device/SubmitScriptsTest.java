@@ -189,6 +189,10 @@ class SubmitScriptsTest {
         Result badModel = run(Map.of(), "bash", "submit/k8s.sh", "--model", "vgg", "--dry-run", "train");
         assertEquals(64, badModel.exit());
         assertTrue(badModel.err().contains("unknown --model 'vgg'"), badModel.err());
+        for (String name : dev.bigbatch.model.ModelSpec.NAMES) { // every model the job builds can be sized
+            Result ok = run(Map.of(), "bash", "submit/yarn.sh", "--model", name, "--dry-run", "train");
+            assertEquals(0, ok.exit(), name + ": " + ok.err());
+        }
         Result noMaster = run(Map.of(), "bash", "submit/standalone.sh", "--model", "resnet20", "--dry-run", "x");
         assertEquals(64, noMaster.exit());
         assertTrue(noMaster.err().contains("--master spark://HOST:PORT is required"), noMaster.err());
