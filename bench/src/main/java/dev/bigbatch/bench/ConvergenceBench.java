@@ -25,8 +25,11 @@ import java.util.OptionalLong;
  * {@code train} for every candidate in this JVM through {@link Main#run}, each into its own run directory, and reads
  * the curves back from the runs' {@code metrics.jsonl}. Every run takes exactly {@code cap} steps; steps to the target
  * are counted by {@link StepsToTarget} (mean of the last {@code window} steps' training loss ≤ target), "not reached"
- * when that never happens within the cap. Training loss is the loop's: the mean loss over the step's global batch at
- * the weights the gradient is taken at (for Neumann, the stored, displaced weights).
+ * when that never happens within the cap. Training loss is by default the loop's: the mean loss over the step's global
+ * batch at the weights the gradient is taken at (for Neumann, the stored, displaced weights). With
+ * {@code train-sample=n} it is instead the loss of the model each optimizer would return (its evaluation weights:
+ * Neumann's w − μm) on a fixed seeded sample of n training examples, evaluated after every step like the test split
+ * (inference mode, no augmentation); the files then get the suffix {@code -train-sample}.
  *
  * <p>Writes {@code OUT/results.md} (the table) after every run, and at the end {@code DOCS/convergence-b<batch>.csv}
  * (every curve) and {@code DOCS/convergence-b<batch>.png} (the best run per optimizer). Re-running with the same
@@ -56,10 +59,12 @@ public final class ConvergenceBench {
                 arg(args, "model", "small-cnn"), Integer.parseInt(arg(args, "width", "8")), batch,
                 Integer.parseInt(arg(args, "ghost", "32")), Integer.parseInt(arg(args, "cap", "50")),
                 Long.parseLong(arg(args, "seed", "42")), Integer.parseInt(arg(args, "warmup", "5")),
-                Math.max(1, train / batch));
+                Math.max(1, train / batch), Integer.parseInt(arg(args, "train-sample", "0")));
         System.out.printf(Locale.ROOT, "convergence sweep: %s width %d, %d train images, global batch %d (ghost %d), "
-                        + "cap %d steps, target %.4g (mean of %d steps), out %s%n", sweep.model(), sweep.width(),
-                train, batch, sweep.ghostBatch(), sweep.stepCap(), criterion.target(), criterion.window(), out);
+                        + "cap %d steps, target %.4g (mean of %d steps) on the %s loss, out %s%n", sweep.model(),
+                sweep.width(), train, batch, sweep.ghostBatch(), sweep.stepCap(), criterion.target(), criterion.window(),
+                sweep.trainSample() > 0 ? "training sample's (" + sweep.trainSample() + " examples)" : "logged training",
+                out);
 
         Path runs = Files.createDirectories(out.resolve("runs"));
         List<ConvergenceRun.Outcome> outcomes = new ArrayList<>();
@@ -76,7 +81,7 @@ public final class ConvergenceBench {
                     ConvergenceRun.quoted(ConvergenceRun.arguments(c, runs.resolve(c.id())))));
             long t0 = System.nanoTime();
             boolean reused = ConvergenceRun.finishedBefore(c, runs);
-            ConvergenceRun.Outcome o = ConvergenceRun.run(c, runs);
+            ConvergenceRun.Outcome o = ConvergenceRun.run(c, runs, sweep.curveSplit());
             outcomes.add(o);
             ConvergenceReport report = new ConvergenceReport(criterion, outcomes);
             OptionalLong n = report.steps(o);
@@ -99,11 +104,13 @@ public final class ConvergenceBench {
                 summary(other.best(), other, sweep.stepCap());
             }
         }
-        String stem = "convergence-b" + batch;
+        String stem = "convergence-b" + batch + (sweep.trainSample() > 0 ? "-train-sample" : "");
         ConvergenceReport.publish(docs.resolve(stem + ".csv"), report.csv());
         ConvergenceReport.publish(docs.resolve(stem + ".png"), report.png(String.format(Locale.ROOT,
-                "%s width %d, synthetic CIFAR-10 (%,d), global batch %d: best learning rate per optimizer",
-                sweep.model(), sweep.width(), train, batch)));
+                "%s width %d, synthetic CIFAR-10 (%,d), global batch %d: best learning rate per optimizer%s",
+                sweep.model(), sweep.width(), train, batch, sweep.trainSample() > 0
+                        ? String.format(Locale.ROOT, " (loss of %,d training examples at the evaluation weights)",
+                        sweep.trainSample()) : "")));
         System.out.println("wrote " + docs.resolve(stem + ".csv") + " and " + docs.resolve(stem + ".png"));
         scala.Option<SparkSession> spark = SparkSession.getDefaultSession();
         if (spark.isDefined()) {

@@ -3,6 +3,7 @@ package dev.bigbatch.bench;
 import dev.bigbatch.jobs.Main;
 import dev.bigbatch.jobs.report.MetricRecord;
 import dev.bigbatch.jobs.report.MetricsLog;
+import dev.bigbatch.jobs.train.TrainingLoop;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,13 +64,13 @@ final class ConvergenceRun {
      * and error line in {@code runs/<id>.exit}. A run with an {@code .exit} file is not run again: a diverged or
      * failed run would only fail the same way (every run is deterministic), a finished one is done.
      */
-    static Outcome run(ConvergenceSweep.Candidate c, Path runs) throws IOException {
+    static Outcome run(ConvergenceSweep.Candidate c, Path runs, String curveSplit) throws IOException {
         Path dir = runs.resolve(c.id());
         Path exit = runs.resolve(c.id() + ".exit");
         if (finishedBefore(c, runs)) {
             String[] saved = Files.readString(exit, StandardCharsets.UTF_8).split("\n", 2);
             return new Outcome(c, Integer.parseInt(saved[0].strip()), saved.length > 1 ? saved[1].strip() : "",
-                    curve(dir.resolve(MetricsLog.FILE)), testTop1(dir.resolve(MetricsLog.FILE)));
+                    curve(dir.resolve(MetricsLog.FILE), curveSplit), testTop1(dir.resolve(MetricsLog.FILE)));
         }
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int code;
@@ -84,7 +85,7 @@ final class ConvergenceRun {
         Files.writeString(tmp, code + "\n" + message + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, exit, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return new Outcome(c, code, message, curve(dir.resolve(MetricsLog.FILE)),
+        return new Outcome(c, code, message, curve(dir.resolve(MetricsLog.FILE), curveSplit),
                 testTop1(dir.resolve(MetricsLog.FILE)));
     }
 
@@ -93,15 +94,15 @@ final class ConvergenceRun {
         return Files.exists(runs.resolve(c.id() + ".exit"));
     }
 
-    /** The training steps of a metrics file, in step order; empty when the run logged nothing. */
-    static List<StepsToTarget.Point> curve(Path metrics) throws IOException {
+    /** The losses of one split of a metrics file, in step order; empty when the run logged nothing for it. */
+    static List<StepsToTarget.Point> curve(Path metrics, String split) throws IOException {
         List<StepsToTarget.Point> out = new ArrayList<>();
         if (!Files.exists(metrics)) {
             return out;
         }
         MetricsLog log = MetricsLog.parse(Files.readString(metrics, StandardCharsets.UTF_8), metrics.toString());
         for (MetricRecord r : log.records()) {
-            if (r.isTrain()) {
+            if (r.split().equals(split)) {
                 out.add(new StepsToTarget.Point(r.step(), r.loss()));
             }
         }
@@ -109,7 +110,7 @@ final class ConvergenceRun {
         return out;
     }
 
-    /** Top-1 of the last evaluation record of a metrics file; NaN when the run evaluated nothing. */
+    /** Top-1 of the last evaluation of the test split in a metrics file; NaN when the run evaluated nothing. */
     static double testTop1(Path metrics) throws IOException {
         if (!Files.exists(metrics)) {
             return Double.NaN;
@@ -117,7 +118,7 @@ final class ConvergenceRun {
         double top1 = Double.NaN;
         for (MetricRecord r : MetricsLog.parse(Files.readString(metrics, StandardCharsets.UTF_8), metrics.toString())
                 .records()) {
-            if (!r.isTrain()) {
+            if (!r.isTrain() && !r.split().equals(TrainingLoop.TRAIN_SAMPLE)) {
                 top1 = r.top1();
             }
         }

@@ -1,5 +1,7 @@
 package dev.bigbatch.bench;
 
+import dev.bigbatch.jobs.report.MetricRecord;
+import dev.bigbatch.jobs.train.TrainingLoop;
 import dev.bigbatch.optimizer.neumann.NeumannConfig;
 
 import java.util.ArrayList;
@@ -14,7 +16,7 @@ import java.util.Map;
  * <p>Shared by every run: global batch and ghost batch, {@code train.steps} = the cap, a constant learning rate after
  * a linear warm-up of {@code warmupSteps} steps from 0.1 η (large-batch practice, Goyal et al. 2017), no weight decay
  * (the target is a training loss; decay would only add a term every optimizer treats differently), every step logged,
- * evaluation only at the end, no intermediate checkpoints.
+ * evaluation only at the end (or after every step, with the training sample), no intermediate checkpoints.
  *
  * <p>Per optimizer:
  * <ul>
@@ -43,9 +45,12 @@ import java.util.Map;
  * @param seed          {@code train.seed}
  * @param warmupSteps   learning-rate warm-up, and Neumann's SGD warm-up, in steps
  * @param stepsPerEpoch steps per epoch of the training split, to express Neumann's warm-up in its unit (epochs)
+ * @param trainSample   0: the curve is the loop's logged training loss; n > 0: every run also evaluates a fixed
+ *                      sample of n training examples after every step ({@code train.eval-train-sample}, at the
+ *                      optimizer's evaluation weights) and the curve is that loss
  */
 public record ConvergenceSweep(String dataset, String model, int width, int globalBatch, int ghostBatch, int stepCap,
-                               long seed, int warmupSteps, long stepsPerEpoch) {
+                               long seed, int warmupSteps, long stepsPerEpoch, int trainSample) {
     /** The learning-rate grid of momentum and Neumann (the same grid, so that they compare directly). */
     public static final double[] MOMENTUM_RATES = {0.05, 0.1, 0.2};
     public static final double[] ADAM_RATES = {1e-3, 3e-3, 1e-2};
@@ -55,6 +60,11 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
     public static final String PARTITIONS = "2";
     /** The Neumann runs whose epoch clocks are all scaled to the run length ({@link #neumannClockScale}). */
     public static final String NEUMANN_SCALED = "neumann-scaled";
+
+    /** The split of {@code metrics.jsonl} the curves are read from. */
+    public String curveSplit() {
+        return trainSample > 0 ? TrainingLoop.TRAIN_SAMPLE : MetricRecord.TRAIN;
+    }
 
     /**
      * One {@code train} run.
@@ -133,7 +143,8 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
                 "train.steps=" + stepCap,
                 "train.seed=" + seed,
                 "train.log-every=1",
-                "train.eval-every=0",
+                "train.eval-every=" + (trainSample > 0 ? 1 : 0),
+                "train.eval-train-sample=" + trainSample,
                 "train.checkpoint-every=0",
                 "optimizer.weight-decay=0",
                 "optimizer.schedule.name=constant",

@@ -3,7 +3,14 @@ package dev.bigbatch.bench;
 import dev.bigbatch.jobs.run.ConfigLoader;
 import dev.bigbatch.jobs.run.RunConfig;
 import dev.bigbatch.optimizer.neumann.NeumannConfig;
+import dev.bigbatch.jobs.report.MetricRecord;
+import dev.bigbatch.jobs.run.TrainSettings;
+import dev.bigbatch.jobs.train.TrainingLoop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sweep's runs are valid {@code train} configs, and neumann-scaled scales all three of Neumann's clocks alike. */
 class ConvergenceSweepTest {
-    static final ConvergenceSweep SWEEP = new ConvergenceSweep("file:///data/", "small-cnn", 8, 2048, 32, 50, 42, 5, 9);
+    static final ConvergenceSweep SWEEP = new ConvergenceSweep("file:///data/", "small-cnn", 8, 2048, 32, 50, 42, 5, 9,
+            0);
 
     static RunConfig config(ConvergenceSweep.Candidate c) {
         return RunConfig.from(ConfigLoader.load(null, c.sets())); // as train's --set options are read
@@ -28,6 +36,32 @@ class ConvergenceSweepTest {
             assertEquals(c.learningRate(), rc.effective().getDouble("optimizer.learning-rate"));
             assertTrue(c.id().startsWith(c.label() + "-lr"), c.id());
         }
+    }
+
+    @Test
+    void trainingSampleSweepEvaluatesItAfterEveryStepAndReadsItsCurve(@TempDir Path tmp) throws Exception {
+        assertEquals(MetricRecord.TRAIN, SWEEP.curveSplit());
+        assertEquals(0, config(SWEEP.candidates(List.of(), Map.of()).get(0)).train().evalEvery());
+        ConvergenceSweep sampled = new ConvergenceSweep("file:///data/", "small-cnn", 8, 2048, 32, 50, 42, 5, 9, 2048);
+        assertEquals(TrainingLoop.TRAIN_SAMPLE, sampled.curveSplit());
+        for (ConvergenceSweep.Candidate c : sampled.candidates(List.of(), Map.of())) {
+            TrainSettings t = config(c).train();
+            assertEquals(1, t.evalEvery(), c.id());
+            assertEquals(2048, t.trainSample(), c.id());
+        }
+        Path metrics = tmp.resolve("metrics.jsonl");
+        Files.writeString(metrics, String.join("\n",
+                "{\"step\":1,\"split\":\"train\",\"loss\":2.5}",
+                "{\"step\":1,\"split\":\"test\",\"loss\":2.4,\"top1\":0.1}",
+                "{\"step\":1,\"split\":\"train-sample\",\"loss\":2.3,\"top1\":0.2}",
+                "{\"step\":2,\"split\":\"train\",\"loss\":2.2}",
+                "{\"step\":2,\"split\":\"train-sample\",\"loss\":2.1,\"top1\":0.3}",
+                "{\"step\":2,\"split\":\"test\",\"loss\":2.0,\"top1\":0.4}") + "\n");
+        assertEquals(List.of(2.5, 2.2), ConvergenceRun.curve(metrics, MetricRecord.TRAIN).stream()
+                .map(StepsToTarget.Point::loss).toList());
+        assertEquals(List.of(2.3, 2.1), ConvergenceRun.curve(metrics, TrainingLoop.TRAIN_SAMPLE).stream()
+                .map(StepsToTarget.Point::loss).toList());
+        assertEquals(0.4, ConvergenceRun.testTop1(metrics), "test top-1 is the test split's, not the sample's");
     }
 
     @Test

@@ -41,6 +41,17 @@ public final class CachedSplit {
         return new ExampleRecord(r.getLong(0), r.getInt(1), (byte[]) r.get(2));
     }
 
+    /**
+     * The examples of this split whose ids are in {@code sortedIds} (ascending), cached as a split of their own with
+     * the same partitioning; ids not in this split are ignored.
+     */
+    public CachedSplit select(long[] sortedIds, String name) {
+        JavaRDD<ExampleBlock> selected = blocks.map(b -> b.select(sortedIds))
+                .setName(name)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        return of(selected);
+    }
+
     public JavaRDD<ExampleBlock> blocks() {
         return blocks;
     }

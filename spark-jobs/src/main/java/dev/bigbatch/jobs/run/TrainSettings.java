@@ -17,14 +17,15 @@ import java.util.List;
  * @param evalEvery       evaluate on the test split every this many steps (0: only at the end)
  * @param logEvery        log and record training metrics every this many steps
  * @param evalBatchSize   examples per inference batch in evaluation
+ * @param trainSample     at every evaluation, also evaluate a fixed seeded sample of this many training examples (0: off)
  * @param augment         training augmentation on or off
  * @param checkpoints     checkpoint cadence ({@code checkpoint-every}, {@code keep-checkpoints})
  * @param divergenceFactor stop when a step's training loss exceeds this multiple of the first step's (0: only NaN/Inf)
  * @param carryOptimizer  on {@code --warm-start} from a run directory, also carry its optimizer state
  */
 public record TrainSettings(int globalBatchSize, int ghostBatchSize, long steps, int epochs, long seed, long evalEvery,
-                            long logEvery, int evalBatchSize, boolean augment, CheckpointCadence checkpoints,
-                            double divergenceFactor, boolean carryOptimizer) {
+                            long logEvery, int evalBatchSize, int trainSample, boolean augment,
+                            CheckpointCadence checkpoints, double divergenceFactor, boolean carryOptimizer) {
     public static final int DEFAULT_GLOBAL_BATCH = 512;
     public static final int DEFAULT_GHOST_BATCH = 32;
     public static final long DEFAULT_STEPS = 0;
@@ -53,6 +54,7 @@ public record TrainSettings(int globalBatchSize, int ghostBatchSize, long steps,
         long evalEvery = r.integer("eval-every", DEFAULT_EVAL_EVERY, 0L, Long.MAX_VALUE);
         long logEvery = r.integer("log-every", DEFAULT_LOG_EVERY, 1L, Long.MAX_VALUE);
         int evalBatch = r.integer("eval-batch-size", DEFAULT_EVAL_BATCH, 1, 1 << 16);
+        int trainSample = r.integer("eval-train-sample", 0, 0, Integer.MAX_VALUE);
         boolean augment = r.bool("augment", true);
         CheckpointCadence cadence = new CheckpointCadence(
                 r.integer("checkpoint-every", CheckpointCadence.DEFAULT_EVERY, 0L, Long.MAX_VALUE),
@@ -63,8 +65,8 @@ public record TrainSettings(int globalBatchSize, int ghostBatchSize, long steps,
         }
         boolean carry = r.oneOf("warm-start-optimizer", "fresh", WARM_START_OPTIMIZER).equals("carry");
         r.finish();
-        return new TrainSettings(global, ghost, steps, epochs, seed, evalEvery, logEvery, evalBatch, augment, cadence,
-                divergence, carry);
+        return new TrainSettings(global, ghost, steps, epochs, seed, evalEvery, logEvery, evalBatch, trainSample,
+                augment, cadence, divergence, carry);
     }
 
     /** Steps of the run for a training split of {@code stepsPerEpoch} steps per epoch. */

@@ -9,6 +9,7 @@ public final class Seeds {
     public static final long PERMUTATION = 0x5045524DL;
     public static final long AUGMENTATION = 0x41554721L;
     public static final long STEP = 0x53544550L;
+    public static final long TRAIN_SAMPLE = 0x54534D50L;
 
     private Seeds() {
     }

@@ -6,6 +6,7 @@ import dev.bigbatch.jobs.kfac.SparkFactorInverter;
 import dev.bigbatch.jobs.run.MetricsWriter;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
+import dev.bigbatch.jobs.sampling.TrainingSample;
 import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.OptimizerConfig;
 import dev.bigbatch.optimizer.ParameterLayout;
@@ -24,10 +25,15 @@ import java.util.Map;
 /**
  * The synchronous, driver-aggregated loop. Each step: broadcast the parameters and the step's plan, let every
  * partition compute the sums of its ghost batches, aggregate them along the ghost-batch tree, and let the driver's
- * optimizer take the step. Evaluates every {@code train.eval-every} steps and at the end; checkpoints as configured;
+ * optimizer take the step. Evaluates every {@code train.eval-every} steps and at the end, the evaluation split and, with
+ * {@code train.eval-train-sample = n}, a fixed sample of n training examples ({@link TrainingSample}) the same way:
+ * the optimizer's evaluation weights (for Neumann w − μm), inference mode, no augmentation, so the training loss of
+ * the model each optimizer would return can be compared; checkpoints as configured;
  * stops with a {@link DivergenceError} on a NaN/Inf or exploding loss, before writing anything from that step.
  */
 public final class TrainingLoop {
+    /** The split name under which {@code train.eval-train-sample}'s evaluations are recorded. */
+    public static final String TRAIN_SAMPLE = "train-sample";
     private final JavaSparkContext sc;
     private final ComputationGraph net;
     private final CachedSplit train;
@@ -105,6 +111,10 @@ public final class TrainingLoop {
         SparkFactorInverter.installOn(optimizer, sc);
         Broadcast<RunSpec> run = sc.broadcast(spec);
         DistributedStep distributed = new DistributedStep(sc, train, run);
+        CachedSplit sample = settings.trainSample() > 0
+                ? train.select(TrainingSample.ids(train.count(), settings.trainSample(), settings.seed()),
+                "bigbatch training sample")
+                : null;
         ProgressLine progress = new ProgressLine(console, total, settings.globalBatchSize());
         console.printf("bigbatch: %,d parameters, optimizer %s; %,d training examples, %d partitions, global batch %d "
                         + "(%d ghost batches of %d), %d steps (%d per epoch)%s%n", layout.size(), optimizer.name(),
@@ -139,19 +149,19 @@ public final class TrainingLoop {
                 }
                 checkpoints.afterStep(step + 1, epoch, last, params, optimizer, settings.seed(), firstLoss);
                 boolean evalNow = settings.evalEvery() > 0 && (step + 1) % settings.evalEvery() == 0 && !last;
-                if (evalNow && test != null) {
-                    evaluate(run, optimizer.evaluationParameters(params), step + 1);
+                if (evalNow) {
+                    evaluate(run, sample, optimizer.evaluationParameters(params), step + 1);
                 }
             }
-            Evaluation.Result finalEval = null;
             INDArray finalParams = optimizer.evaluationParameters(params);
-            if (test != null) {
-                finalEval = evaluate(run, finalParams, total);
-            }
+            Evaluation.Result finalEval = evaluate(run, sample, finalParams, total);
             net.setParams(finalParams);
             return new Result(net, finalEval, total, firstLoss, lastLoss);
         } finally {
             run.destroy();
+            if (sample != null) {
+                sample.release();
+            }
         }
     }
 
@@ -183,10 +193,25 @@ public final class TrainingLoop {
         metrics.flush();
     }
 
-    private Evaluation.Result evaluate(Broadcast<RunSpec> run, INDArray evalParams, long step) {
-        sc.setJobDescription("bigbatch evaluate " + evalSplit + " split at step " + step);
-        Evaluation.Result r = Evaluation.run(sc, test, run, evalParams.toFloatVector(), settings.evalBatchSize());
-        console.printf("  eval @ step %d: %s loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", step, evalSplit,
+    /** Evaluates the evaluation split and the training sample (each if present); the evaluation split's result. */
+    private Evaluation.Result evaluate(Broadcast<RunSpec> run, CachedSplit sample, INDArray evalParams, long step) {
+        if (test == null && sample == null) {
+            return null;
+        }
+        float[] p = evalParams.toFloatVector();
+        Evaluation.Result r = test == null ? null : evaluate(run, test, evalSplit, p, step);
+        if (sample != null) {
+            evaluate(run, sample, TRAIN_SAMPLE, p, step);
+        }
+        afterEvaluation.run();
+        return r;
+    }
+
+    private Evaluation.Result evaluate(Broadcast<RunSpec> run, CachedSplit split, String name, float[] params,
+                                       long step) {
+        sc.setJobDescription("bigbatch evaluate " + name + " split at step " + step);
+        Evaluation.Result r = Evaluation.run(sc, split, run, params, settings.evalBatchSize());
+        console.printf("  eval @ step %d: %s loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", step, name,
                 r.loss(), r.top1(), r.top5(), r.count());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("loss", r.loss());
@@ -194,9 +219,8 @@ public final class TrainingLoop {
         m.put("top5", r.top5());
         m.put("examples", r.count());
         m.put("time", System.currentTimeMillis());
-        metrics.record(step, evalSplit, m);
+        metrics.record(step, name, m);
         metrics.flush();
-        afterEvaluation.run();
         return r;
     }
 }

@@ -62,7 +62,7 @@ class KfacTrainingTest {
         try (JobDescriptions jobs = JobDescriptions.listen(SparkTestSession.context())) {
             var net = ModelFactory.build(new ModelSpec("resnet8", 4, CLASSES, C, H, H, 5));
             RunSpec run = new RunSpec(NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H), 3, true, 8);
-            TrainSettings ts = new TrainSettings(32, 8, STEPS, 0, 3, 0, 1, 64, true, new CheckpointCadence(0, 1), 0,
+            TrainSettings ts = new TrainSettings(32, 8, STEPS, 0, 3, 0, 1, 64, 0, true, new CheckpointCadence(0, 1), 0,
                     false);
             var common = new CommonSettings(0.05, ScheduleConfig.constant(0.05),
                     new WeightDecay(1e-4, "l2", Set.of()), 0);

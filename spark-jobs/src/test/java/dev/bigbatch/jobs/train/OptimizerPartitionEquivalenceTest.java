@@ -73,7 +73,7 @@ class OptimizerPartitionEquivalenceTest {
             var net = ModelFactory.build(new ModelSpec("resnet8", 4, CLASSES, C, H, H, 5));
             RunSpec run = new RunSpec(NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H), 3, true,
                     GHOST_BATCH);
-            TrainSettings ts = new TrainSettings(GLOBAL_BATCH, GHOST_BATCH, STEPS, 0, 3, 0, 1, 64, true,
+            TrainSettings ts = new TrainSettings(GLOBAL_BATCH, GHOST_BATCH, STEPS, 0, 3, 0, 1, 64, 0, true,
                     new CheckpointCadence(0, 1), 0, false);
             var files = new RunFiles(tmp.resolve("run-" + runs++).toUri().toString(), new Configuration());
             var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, run, ts,

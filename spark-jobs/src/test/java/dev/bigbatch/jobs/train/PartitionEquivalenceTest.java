@@ -54,7 +54,7 @@ class PartitionEquivalenceTest {
             var net = dev.bigbatch.model.ModelFactory.build(new ModelSpec(model, 4, CLASSES, C, H, H, 5));
             RunSpec run = new RunSpec(dev.bigbatch.model.NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H),
                     3, true, 8, decodeThreads);
-            TrainSettings ts = new TrainSettings(64, 8, 3, 0, 3, 0, 1, 64, true,
+            TrainSettings ts = new TrainSettings(64, 8, 3, 0, 3, 0, 1, 64, 0, true,
                     new dev.bigbatch.jobs.checkpoint.CheckpointCadence(0, 1), 0, false);
             var opt = new MomentumSgd.Config("momentum", new CommonSettings(0.05, ScheduleConfig.constant(0.05),
                     new WeightDecay(1e-4, "l2", Set.of()), 0), 0.9);
