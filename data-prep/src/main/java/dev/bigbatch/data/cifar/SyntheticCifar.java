@@ -1,5 +1,6 @@
 package dev.bigbatch.data.cifar;
 
+import dev.bigbatch.data.io.AtomicFiles;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -14,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.UUID;
 
 /**
  * A synthetic stand-in for {@code cifar-10-binary.tar.gz}: same member names, record layout and class-list file,
@@ -106,22 +106,11 @@ public record SyntheticCifar(int train, int test, int classes, long seed) {
         if (!overwrite && fs.exists(target)) {
             throw new FileAlreadyExistsException(uri + " exists; delete it or pass --overwrite");
         }
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        try {
-            try (OutputStream out = new BufferedOutputStream(fs.create(tmp, false), 1 << 20)) {
-                write(out);
-            }
-            if (overwrite && fs.exists(target) && !fs.delete(target, false)) {
-                throw new IOException("cannot replace " + uri + " (is it a directory?)");
-            }
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + uri);
-            }
-        } finally {
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, false);
-            }
-        }
+        AtomicFiles.write(target, conf, out -> {
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20);
+            write(buffered);
+            buffered.flush();
+        });
     }
 
     private static void writeRecords(TarArchiveOutputStream tar, String name, int count, SyntheticImages images,

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.bigbatch.data.io.AtomicFiles;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -200,17 +200,7 @@ public record DatasetManifest(String format, int schemaVersion, String source, S
 
     /** Writes {@code manifest.json} into {@code dir}: to a temporary name first, then renamed into place. */
     public void write(Path dir, Configuration conf) throws IOException {
-        FileSystem fs = dir.getFileSystem(conf);
-        Path temp = new Path(dir, DatasetLayout.MANIFEST_TEMP);
-        Path file = DatasetLayout.manifest(dir);
-        try (FSDataOutputStream out = fs.create(temp, true)) {
-            out.write(toJson().getBytes(StandardCharsets.UTF_8));
-        }
-        if (fs.exists(file) && !fs.delete(file, false)) {
-            throw new IOException("cannot replace " + file);
-        }
-        if (!fs.rename(temp, file)) {
-            throw new IOException("cannot rename " + temp + " to " + file);
-        }
+        AtomicFiles.write(DatasetLayout.manifest(dir), new Path(dir, DatasetLayout.MANIFEST_TEMP), conf,
+                out -> out.write(toJson().getBytes(StandardCharsets.UTF_8)));
     }
 }

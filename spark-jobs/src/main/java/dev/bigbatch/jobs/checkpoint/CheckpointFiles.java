@@ -3,6 +3,7 @@ package dev.bigbatch.jobs.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bigbatch.data.io.AtomicFiles;
 import dev.bigbatch.optimizer.state.Npy;
 import dev.bigbatch.optimizer.state.OptimizerState;
 import dev.bigbatch.optimizer.state.OptimizerStateCodec;
@@ -69,15 +70,11 @@ final class CheckpointFiles {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    private interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    private static String writeFile(FileSystem fs, Path file, Body body) throws IOException {
+    private static String writeFile(FileSystem fs, Path file, AtomicFiles.Body body) throws IOException {
         MessageDigest md = sha256();
         try (OutputStream raw = fs.create(file, false);
              DigestOutputStream out = new DigestOutputStream(new BufferedOutputStream(raw, BUFFER), md)) {
-            body.writeTo(out);
+            body.write(out);
         }
         return CommitMarker.hex(md.digest());
     }

@@ -1,5 +1,6 @@
 package dev.bigbatch.jobs.report;
 
+import dev.bigbatch.data.io.AtomicFiles;
 import dev.bigbatch.jobs.exit.DataError;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -7,13 +8,11 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * {@code report.html} for one or more run directories: a summary table and charts of loss, top-1, learning rate,
@@ -102,22 +101,9 @@ public final class RunReport {
      * @return the written path, qualified
      */
     public Path write(Path out, Configuration hadoopConf) throws IOException {
-        FileSystem fs = out.getFileSystem(hadoopConf);
-        Path target = fs.makeQualified(out);
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        Path target = out.getFileSystem(hadoopConf).makeQualified(out);
         byte[] bytes = html().getBytes(StandardCharsets.UTF_8);
-        try (OutputStream o = fs.create(tmp, false)) {
-            o.write(bytes);
-        }
-        // Hadoop's rename does not replace an existing file; readers may briefly see no report, never half of one.
-        if (fs.exists(target) && !fs.delete(target, false)) {
-            fs.delete(tmp, false);
-            throw new IOException("could not replace " + target);
-        }
-        if (!fs.rename(tmp, target)) {
-            fs.delete(tmp, false);
-            throw new IOException("could not rename " + tmp + " to " + target);
-        }
+        AtomicFiles.write(target, hadoopConf, o -> o.write(bytes));
         return target;
     }
 

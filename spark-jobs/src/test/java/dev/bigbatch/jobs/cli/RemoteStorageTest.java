@@ -108,8 +108,9 @@ class RemoteStorageTest {
         String log = captured.text();
         assertTrue(log.contains("bigbatch") && log.contains(root), "the capture saw the run: " + log.length());
         assertFalse(log.contains(secret), "the secret key was logged or printed");
-        // RunFiles reuses one FileContext: each new one builds an S3AFileSystem that is never closed (before: one per
-        // file written, 9 in this test). Counted from S3AFileSystem's own DEBUG line (Hadoop 3.3.4).
+        // AtomicFiles reuses one FileContext per configuration and file system: each new one builds an S3AFileSystem
+        // that is never closed (before: one per file written, 9 in this test). Counted from S3AFileSystem's own DEBUG
+        // line (Hadoop 3.3.4).
         long clients = log.lines().filter(l -> l.contains("Initializing S3AFileSystem for " + LocalS3.BUCKET)).count();
         assertTrue(clients >= 1 && clients <= 3, "S3A clients created: " + clients
                 + " (the cached one, and one for each command that wrote files: train, evaluate)");
