@@ -1,18 +1,12 @@
 package dev.bigbatch.optimizer.kfac;
 
-import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.ParameterLayout;
-import dev.bigbatch.optimizer.ParameterRole;
-import dev.bigbatch.optimizer.StepReport;
 import dev.bigbatch.optimizer.TrainingShape;
 import dev.bigbatch.optimizer.UpdateRuleOptimizer;
-import dev.bigbatch.optimizer.schedule.LearningRateSchedule;
 import dev.bigbatch.optimizer.state.OptimizerState;
 import dev.bigbatch.optimizer.stats.StepRequest;
 import dev.bigbatch.optimizer.stats.StepSums;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +28,7 @@ import java.util.TreeSet;
  * {@link CurvatureBlock} for the convolution scaling). One step t with mean gradient ḡ and learning rate η_t:
  * <ol>
  *   <li>batch-norm running statistics take their mean delta; ḡ is clipped by global norm; L2 decay λ_wd w is added
- *       (as in {@link UpdateRuleOptimizer});</li>
+ *       (the shared step of {@link UpdateRuleOptimizer}, which K-FAC extends with its rule);</li>
  *   <li>if t is a multiple of T_cov, the executors' factor sums ({@link KroneckerFactorStatistic}), divided by the
  *       example count, enter each block's moving averages ({@link KroneckerFactors#updateAverages});</li>
  *   <li>if t is a multiple of T_inv, the averages are re-decomposed through the {@link FactorInverter}
@@ -49,28 +43,19 @@ import java.util.TreeSet;
  * Not implemented from Martens &amp; Grosse 2015: Levenberg–Marquardt adaptation of λ (§6.5) and the
  * quadratic-model choice of step size and momentum (§7); λ and η are fixed or scheduled instead.
  */
-public final class KfacOptimizer implements Optimizer {
+public final class KfacOptimizer extends UpdateRuleOptimizer {
     private static final Logger LOG = LoggerFactory.getLogger(KfacOptimizer.class);
 
     private final KfacConfig config;
-    private final ParameterLayout layout;
-    private final LearningRateSchedule schedule;
-    private final INDArray trainableMask;
-    private final INDArray statisticMask;
-    private final INDArray decayMask;
     private final Map<BlockId, KroneckerFactors> blocks = new LinkedHashMap<>();
     private FactorInverter inverter;
     private INDArray velocity;
-    private long step;
     private boolean coverageLogged;
 
     public KfacOptimizer(KfacConfig config, ParameterLayout layout, TrainingShape shape) {
+        super(layout, config.common().schedule().create(shape), config.common().weightDecay(),
+                config.common().clipNorm());
         this.config = config;
-        this.layout = layout;
-        this.schedule = config.common().schedule().create(shape);
-        this.trainableMask = layout.mask(ParameterRole::trainable, DataType.FLOAT);
-        this.statisticMask = layout.mask(r -> !r.trainable(), DataType.FLOAT);
-        this.decayMask = config.common().weightDecay().mask(layout, DataType.FLOAT);
         this.inverter = config.inverseOn() == InverseLocation.DRIVER ? FactorInverter.ON_DRIVER : null;
     }
 
@@ -82,11 +67,6 @@ public final class KfacOptimizer implements Optimizer {
     @Override
     public String name() {
         return KfacConfig.NAME;
-    }
-
-    @Override
-    public long stepCount() {
-        return step;
     }
 
     public KfacConfig config() {
@@ -101,17 +81,9 @@ public final class KfacOptimizer implements Optimizer {
         return new StepRequest(List.of(new KroneckerFactorStatistic(config.fisher())));
     }
 
+    /** Steps 2 and 3: the factor averages on T_cov steps, the eigendecompositions on T_inv steps. */
     @Override
-    public StepReport step(INDArray params, StepSums sums) {
-        INDArray g = sums.meanGradient().castTo(params.dataType()).reshape(params.length());
-        INDArray flatParams = params.reshape(params.length());
-        UpdateRuleOptimizer.applyStatisticDeltas(flatParams, g, statisticMask.castTo(g.dataType()));
-        double gradNorm = g.norm2Number().doubleValue();
-        double clip = config.common().clipNorm();
-        if (clip > 0 && gradNorm > clip) {
-            g.muli(clip / gradNorm);
-        }
-        config.common().weightDecay().addToGradient(g, flatParams, decayMask.castTo(g.dataType()));
+    protected void beforeUpdate(StepSums sums) {
         if (step % config.covUpdateEvery() == 0) {
             updateFactors(sums);
         }
@@ -122,24 +94,21 @@ public final class KfacOptimizer implements Optimizer {
             }
             EigenRefresh.run(blocks.values(), inverter, config.damping(), step);
         }
-        double lr = schedule.at(step);
-        INDArray direction = precondition(g, lr).muli(trainableMask.castTo(g.dataType()));
+    }
+
+    /**
+     * Steps 4 to 6 without the decoupled decay (added by the base class): η_t u with u ← μ u + d. Entries of
+     * batch-norm statistics are zero in ḡ (the base class moved them into the weights) and no block covers them, so
+     * they are zero in d and u.
+     */
+    @Override
+    protected INDArray update(INDArray g, double lr, long t) {
+        INDArray direction = precondition(g, lr);
         if (config.momentum() > 0) {
             velocity = velocity == null ? direction : velocity.muli(config.momentum()).addi(direction);
             direction = velocity;
         }
-        INDArray delta = direction.mul(lr);
-        INDArray decoupled = config.common().weightDecay().decoupledTerm(flatParams, decayMask.castTo(g.dataType()), lr);
-        if (decoupled != null) {
-            delta.addi(decoupled);
-        }
-        flatParams.subi(delta);
-        if (flatParams != params) {
-            // A no-op when the reshape was a view of params; a copy back when it was not.
-            params.assign(flatParams.reshape(params.shape()));
-        }
-        step++;
-        return new StepReport(lr, gradNorm, delta.norm2Number().doubleValue());
+        return direction.mul(lr);
     }
 
     /** d: ḡ, with each block that has an inverse replaced by its KL-clipped preconditioned gradient. */
@@ -224,20 +193,15 @@ public final class KfacOptimizer implements Optimizer {
     }
 
     @Override
-    public OptimizerState state() {
-        OptimizerState s = new OptimizerState(name());
-        s.put("step", step);
+    protected void saveRuleState(OptimizerState s) {
         if (velocity != null) {
             s.put("velocity", velocity);
         }
         blocks.values().forEach(b -> b.save(s));
-        return s;
     }
 
     @Override
-    public void restore(OptimizerState state) {
-        state.expect(name());
-        step = state.getLong("step");
+    protected void restoreRuleState(OptimizerState state) {
         velocity = state.hasArray("velocity") ? state.array("velocity") : null;
         blocks.clear();
         for (String name : state.arrays().keySet()) {
