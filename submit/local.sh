@@ -32,22 +32,10 @@ if [ ! -f "$jar" ] || [ ! -f "$classpath" ] || [ -n "$stale" ]; then
   (cd "$root" && mvn -B -q -DskipTests -Dlocal -pl spark-jobs -am package)
 fi
 
-# Spark and ND4J on Java 17 (same list as the pom's surefire argLine and the cluster scripts).
-opens=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-)
+# Spark and ND4J on Java 17: the cluster scripts' list (submit/lib/common.sh, kept equal to the pom's by a test).
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$root/submit/lib/common.sh"
+read -r -a opens <<< "$BB_JAVA17_OPENS"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 exec java "${opens[@]}" \
   -Xmx"${BIGBATCH_HEAP:-4g}" \
