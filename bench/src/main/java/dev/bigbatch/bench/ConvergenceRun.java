@@ -1,6 +1,7 @@
 package dev.bigbatch.bench;
 
 import dev.bigbatch.jobs.Main;
+import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.jobs.report.MetricRecord;
 import dev.bigbatch.jobs.report.MetricsLog;
 import dev.bigbatch.jobs.train.TrainingLoop;
@@ -60,9 +61,11 @@ final class ConvergenceRun {
     }
 
     /**
-     * Trains the candidate into {@code runs/<id>}, with its console output in {@code runs/<id>.log} and its exit code
-     * and error line in {@code runs/<id>.exit}. A run with an {@code .exit} file is not run again: a diverged or
-     * failed run would only fail the same way (every run is deterministic), a finished one is done.
+     * Trains the candidate into {@code runs/<id>}, with its console output in {@code runs/<id>.log} and, when it
+     * finished or diverged, its exit code and error line in {@code runs/<id>.exit}. A run with an {@code .exit} file is
+     * not run again: a diverged run would only diverge the same way (every run is deterministic), a finished one is
+     * done. Other failures (an interrupted sweep, a lost SparkContext, a full disk) are not recorded, so the next sweep
+     * runs the candidate again from the start.
      */
     static Outcome run(ConvergenceSweep.Candidate c, Path runs, String curveSplit) throws IOException {
         Path dir = runs.resolve(c.id());
@@ -81,12 +84,19 @@ final class ConvergenceRun {
             code = Main.run(arguments(c, dir).toArray(String[]::new), out, err);
         }
         String message = code == 0 ? "" : firstLine(errors.toString(StandardCharsets.UTF_8));
-        Path tmp = runs.resolve(c.id() + ".exit.tmp");
-        Files.writeString(tmp, code + "\n" + message + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, exit, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        if (isFinal(code)) {
+            Path tmp = runs.resolve(c.id() + ".exit.tmp");
+            Files.writeString(tmp, code + "\n" + message + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, exit, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
         return new Outcome(c, code, message, curve(dir.resolve(MetricsLog.FILE), curveSplit),
                 testTop1(dir.resolve(MetricsLog.FILE)));
+    }
+
+    /** Exit codes that are the run's deterministic outcome: finished (0) or diverged (79). */
+    static boolean isFinal(int exitCode) {
+        return exitCode == ExitCode.SUCCESS.code() || exitCode == ExitCode.DIVERGED.code();
     }
 
     /** Whether an earlier sweep already ran the candidate into {@code runs} (it will be reused, not trained). */

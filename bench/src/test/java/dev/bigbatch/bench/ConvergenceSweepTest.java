@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sweep's runs are valid {@code train} configs, and neumann-scaled scales all three of Neumann's clocks alike. */
@@ -62,6 +63,20 @@ class ConvergenceSweepTest {
         assertEquals(List.of(2.3, 2.1), ConvergenceRun.curve(metrics, TrainingLoop.TRAIN_SAMPLE).stream()
                 .map(StepsToTarget.Point::loss).toList());
         assertEquals(0.4, ConvergenceRun.testTop1(metrics), "test top-1 is the test split's, not the sample's");
+    }
+
+    @Test
+    void onlyFinishedOrDivergedRunsAreKeptForReuse(@TempDir Path runs) throws Exception {
+        assertTrue(ConvergenceRun.isFinal(0));
+        assertTrue(ConvergenceRun.isFinal(79));
+        // A run that fails (here at once, on a config error, before Spark starts) leaves no .exit file, so an
+        // interrupted sweep does not record its unfinished runs as outcomes and the next sweep runs them again.
+        ConvergenceSweep.Candidate bad = new ConvergenceSweep.Candidate("adam", 0.1,
+                List.of("optimizer.name=adam", "optimizer.learning-rate=-1"));
+        ConvergenceRun.Outcome o = ConvergenceRun.run(bad, runs, MetricRecord.TRAIN);
+        assertEquals(78, o.exitCode(), o.message());
+        assertFalse(ConvergenceRun.finishedBefore(bad, runs), "a failed run was recorded for reuse");
+        assertTrue(Files.readString(runs.resolve(bad.id() + ".log")).contains("learning-rate"));
     }
 
     @Test
