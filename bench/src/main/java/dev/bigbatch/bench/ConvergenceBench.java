@@ -107,10 +107,11 @@ public final class ConvergenceBench {
         String stem = "convergence-b" + batch + (sweep.trainSample() > 0 ? "-train-sample" : "");
         ConvergenceReport.publish(docs.resolve(stem + ".csv"), report.csv());
         ConvergenceReport.publish(docs.resolve(stem + ".png"), report.png(String.format(Locale.ROOT,
-                "%s width %d, synthetic CIFAR-10 (%,d), global batch %d: best learning rate per optimizer%s",
-                sweep.model(), sweep.width(), train, batch, sweep.trainSample() > 0
-                        ? String.format(Locale.ROOT, " (loss of %,d training examples at the evaluation weights)",
-                        sweep.trainSample()) : "")));
+                "%s width %d, synthetic CIFAR-10 (%,d), global batch %d: best learning rate per optimizer",
+                sweep.model(), sweep.width(), train, batch), sweep.trainSample() > 0
+                ? String.format(Locale.ROOT, "loss of %,d training examples at the evaluation weights",
+                sweep.trainSample())
+                : "training loss (mean over the global batch)"));
         System.out.println("wrote " + docs.resolve(stem + ".csv") + " and " + docs.resolve(stem + ".png"));
         scala.Option<SparkSession> spark = SparkSession.getDefaultSession();
         if (spark.isDefined()) {

@@ -122,9 +122,9 @@ final class ConvergenceReport {
     }
 
     /** The training loss of each optimizer's best run against the step, with the target as a dashed line. */
-    byte[] png(String title) throws IOException {
+    byte[] png(String title, String yAxis) throws IOException {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("step")
-                .yAxisTitle("training loss (mean over the global batch)").build();
+                .yAxisTitle(yAxis).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
