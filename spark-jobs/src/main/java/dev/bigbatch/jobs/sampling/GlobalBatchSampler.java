@@ -72,21 +72,25 @@ public final class GlobalBatchSampler {
     /** Fisher–Yates (Durstenfeld) over 0..N-1, seeded by (seed, epoch). */
     synchronized int[] permutation(int epoch) {
         if (epoch != cachedEpoch) {
-            int n = (int) datasetSize;
-            int[] p = new int[n];
-            for (int i = 0; i < n; i++) {
-                p[i] = i;
-            }
-            SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.PERMUTATION, epoch));
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = p[i];
-                p[i] = p[j];
-                p[j] = t;
-            }
-            cachedPermutation = p;
+            cachedPermutation = shuffled((int) datasetSize, Seeds.derive(seed, Seeds.PERMUTATION, epoch));
             cachedEpoch = epoch;
         }
         return cachedPermutation;
+    }
+
+    /** A uniformly random permutation of 0..n-1: Fisher–Yates (Durstenfeld) driven by a SplittableRandom(seed). */
+    public static int[] shuffled(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
     }
 }

@@ -1,12 +1,11 @@
 package dev.bigbatch.jobs.sampling;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * The fixed sample of training examples that {@code train.eval-train-sample} evaluates at every evaluation: {@code n}
- * ids drawn without replacement from 0..N−1 by a partial Fisher–Yates shuffle seeded by the run seed alone (its own
- * stream, {@link Seeds#TRAIN_SAMPLE}), so it is the same examples at every evaluation, on resume, and whatever the
+ * ids drawn without replacement from 0..N−1 (the first n of a permutation seeded by the run seed alone, on its own
+ * stream {@link Seeds#TRAIN_SAMPLE}), so it is the same examples at every evaluation, on resume, and whatever the
  * partitioning. Class balance follows the split's, up to sampling noise.
  */
 public final class TrainingSample {
@@ -18,21 +17,9 @@ public final class TrainingSample {
         if (datasetSize > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("training splits over 2^31 examples are not supported");
         }
-        int size = (int) datasetSize;
-        int take = Math.min(n, size);
-        int[] p = new int[size];
-        for (int i = 0; i < size; i++) {
-            p[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.TRAIN_SAMPLE));
-        for (int i = 0; i < take; i++) {
-            int j = i + rng.nextInt(size - i);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        long[] ids = new long[take];
-        for (int i = 0; i < take; i++) {
+        int[] p = GlobalBatchSampler.shuffled((int) datasetSize, Seeds.derive(seed, Seeds.TRAIN_SAMPLE));
+        long[] ids = new long[Math.min(n, p.length)];
+        for (int i = 0; i < ids.length; i++) {
             ids[i] = p[i];
         }
         Arrays.sort(ids);

@@ -135,49 +135,43 @@ class GhostDecodingTest {
                 }).count();
     }
 
-    /** FlipDecoder that records which threads decode. */
-    record RecordingDecoder(java.util.Set<String> threads) implements dev.bigbatch.jobs.data.ImageDecoder {
+    /** A FlipDecoder(3, 8, 8) whose decoding a subclass wraps. */
+    abstract static class WrappedFlip implements dev.bigbatch.jobs.data.ImageDecoder {
+        final TestData.FlipDecoder inner = new TestData.FlipDecoder(3, 8, 8);
+
         @Override
         public int channels() {
-            return 3;
+            return inner.channels();
         }
 
         @Override
         public int height() {
-            return 8;
+            return inner.height();
         }
 
         @Override
         public int width() {
-            return 8;
+            return inner.width();
+        }
+    }
+
+    /** FlipDecoder that records which threads decode. */
+    static final class RecordingDecoder extends WrappedFlip {
+        private final java.util.Set<String> threads;
+
+        RecordingDecoder(java.util.Set<String> threads) {
+            this.threads = threads;
         }
 
         @Override
         public void decode(byte[] image, boolean train, long seed, float[] out, int offset) {
             threads.add(Thread.currentThread().getName());
-            new TestData.FlipDecoder(3, 8, 8).decode(image, train, seed, out, offset);
+            inner.decode(image, train, seed, out, offset);
         }
     }
 
     /** FlipDecoder that rejects empty images as the JPEG decoder does. */
-    static final class RejectEmpty implements dev.bigbatch.jobs.data.ImageDecoder {
-        private final TestData.FlipDecoder inner = new TestData.FlipDecoder(3, 8, 8);
-
-        @Override
-        public int channels() {
-            return 3;
-        }
-
-        @Override
-        public int height() {
-            return 8;
-        }
-
-        @Override
-        public int width() {
-            return 8;
-        }
-
+    static final class RejectEmpty extends WrappedFlip {
         @Override
         public void decode(byte[] image, boolean train, long seed, float[] out, int offset) {
             if (image.length == 0) {
