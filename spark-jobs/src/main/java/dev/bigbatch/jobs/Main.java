@@ -5,7 +5,7 @@ import dev.bigbatch.jobs.cli.Command;
 import dev.bigbatch.jobs.cli.EvaluateCommand;
 import dev.bigbatch.jobs.cli.ExportCommand;
 import dev.bigbatch.jobs.cli.PrepareCifarCommand;
-import dev.bigbatch.jobs.cli.PrepareImagenetJob;
+import dev.bigbatch.jobs.cli.PrepareImagenetCommand;
 import dev.bigbatch.jobs.cli.ReportCommand;
 import dev.bigbatch.jobs.cli.SynthCifarCommand;
 import dev.bigbatch.jobs.cli.TrainCommand;
@@ -18,15 +18,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The entry point: {@code bigbatch COMMAND [options]}, run locally by {@code submit/local.sh} and on a cluster by
+ * The entry point: {@code bigbatch COMMAND [options]} ({@code bigbatch COMMAND --help} prints one command's
+ * options), run locally by {@code submit/local.sh} and on a cluster by
  * {@code spark-submit ... bigbatch-spark-jobs-cluster.jar COMMAND ...}.
  */
 public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new SynthCifarCommand(), new PrepareCifarCommand(), new PrepareImagenetJob(), new TrainCommand(),
-                new EvaluateCommand(), new ExportCommand(), new ReportCommand())) {
+        for (Command c : List.of(new SynthCifarCommand(), new PrepareCifarCommand(), new PrepareImagenetCommand(),
+                new TrainCommand(), new EvaluateCommand(), new ExportCommand(), new ReportCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -51,9 +52,13 @@ public final class Main {
             usage(err);
             return ExitCode.CONFIG_ERROR.code();
         }
+        List<String> options = Arrays.asList(args).subList(1, args.length);
+        if (options.contains("--help")) {
+            out.println("usage: bigbatch " + c.usage());
+            return ExitCode.SUCCESS.code();
+        }
         try {
-            Arguments a = Arguments.parse(c.name(), Arrays.asList(args).subList(1, args.length), c.valuedOptions(),
-                    c.flags());
+            Arguments a = Arguments.parse(c.name(), options, c.valuedOptions(), c.flags());
             return c.run(a, out).code();
         } catch (Exception e) {
             ExitCode code = ExitCode.of(e);

@@ -42,6 +42,7 @@ public final class Arguments {
             } else {
                 List<String> known = new ArrayList<>(valued);
                 known.addAll(flags);
+                known.sort(null);
                 throw new ConfigError(opt, "unknown option for '" + command + "'; options: " + String.join(" ", known));
             }
         }
@@ -56,6 +57,9 @@ public final class Arguments {
         String v = optional(opt, null);
         if (v == null) {
             throw new ConfigError(opt, "is required for '" + command + "'");
+        }
+        if (v.isBlank()) {
+            throw new ConfigError(opt, "is empty; '" + command + "' needs a value here");
         }
         return v;
     }
@@ -82,12 +86,31 @@ public final class Arguments {
         try {
             int n = Integer.parseInt(v.trim());
             if (n < min || n > max) {
-                throw new ConfigError(opt, "must be in [" + min + ", " + max + "], found " + n);
+                throw new ConfigError(opt, (max == Integer.MAX_VALUE ? "must be at least " + min
+                        : "must be in [" + min + ", " + max + "]") + ", found " + n);
             }
             return n;
         } catch (NumberFormatException e) {
             throw new ConfigError(opt, "must be a whole number, found '" + v + "'");
         }
+    }
+
+    /** The number given for {@code opt}, or {@code def}; NaN is in no range. */
+    public double decimal(String opt, double def, double min, double max) {
+        String v = optional(opt, null);
+        if (v == null) {
+            return def;
+        }
+        double x;
+        try {
+            x = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigError(opt, "must be a number, found '" + v + "'");
+        }
+        if (!(x >= min && x <= max)) {
+            throw new ConfigError(opt, "must be in [" + min + ", " + max + "], found " + v.trim());
+        }
+        return x;
     }
 
     public long longValue(String opt, long def) {
