@@ -1,14 +1,10 @@
 package dev.bigbatch.jobs;
 
 import dev.bigbatch.data.image.NativeImageDecoder;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import dev.bigbatch.data.io.TarFixtures;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +16,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
  * Tiny ImageNet-layout inputs: {@code ILSVRC2012_img_train.tar} (a tar of per-class {@code <wnid>.tar}s of JPEGs),
  * {@code ILSVRC2012_img_val.tar} (flat JPEGs) and {@code LOC_val_solution.csv}. Class k is a noisy image of its own
  * colour, with a different size per image, so a small CNN separates the classes and the pipeline sees varying sizes.
+ * The archives are written by data-prep's {@link TarFixtures} (its test jar).
  */
 public final class ImagenetFixtures {
     /** Real WordNet ids of ILSVRC2012 classes 0, 1 and 2 (tench, goldfish, great white shark). */
@@ -54,9 +51,9 @@ public final class ImagenetFixtures {
             for (int i = 0; i < perClass; i++) {
                 inner.put(WNIDS.get(k) + "_" + (i + 1) + ".JPEG", jpeg(k, 28 + 3 * i, 24 + 2 * (i % 3), seed + 31L * k + i));
             }
-            outer.put(WNIDS.get(k) + ".tar", tar(inner));
+            outer.put(WNIDS.get(k) + ".tar", TarFixtures.tar(inner));
         }
-        return tar(outer);
+        return TarFixtures.tar(outer);
     }
 
     /** The val archive: image n (from 1) has class {@code (n − 1) mod classes}. */
@@ -65,7 +62,7 @@ public final class ImagenetFixtures {
         for (int n = 1; n <= count; n++) {
             files.put(valName(n) + ".JPEG", jpeg((n - 1) % classes, 30, 26, seed + n));
         }
-        return tar(files);
+        return TarFixtures.tar(files);
     }
 
     /** {@code LOC_val_solution.csv} for {@link #valTar}. */
@@ -79,23 +76,5 @@ public final class ImagenetFixtures {
 
     private static String valName(int n) {
         return String.format("ILSVRC2012_val_%08d", n);
-    }
-
-    /** A tar of the given members, in order. */
-    public static byte[] tar(Map<String, byte[]> members) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> m : members.entrySet()) {
-                TarArchiveEntry entry = new TarArchiveEntry(m.getKey());
-                entry.setSize(m.getValue().length);
-                out.putArchiveEntry(entry);
-                out.write(m.getValue());
-                out.closeArchiveEntry();
-            }
-            out.finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

@@ -1,12 +1,9 @@
 package dev.bigbatch.data.cifar;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import dev.bigbatch.data.io.TarFixtures;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,26 +110,19 @@ public final class CifarTestArchives {
 
     /** Writes the members as a tar (gzip-compressed if {@code gzip}), with a directory entry for each folder. */
     public static Path writeArchive(Path file, Map<String, byte[]> members, boolean gzip) throws IOException {
-        try (OutputStream raw = Files.newOutputStream(file);
-             OutputStream out = gzip ? new GzipCompressorOutputStream(raw) : raw;
-             TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            String folder = null;
-            for (var e : members.entrySet()) {
-                int slash = e.getKey().indexOf('/');
-                String f = slash < 0 ? null : e.getKey().substring(0, slash + 1);
-                if (f != null && !f.equals(folder)) {
-                    tar.putArchiveEntry(new TarArchiveEntry(f));
-                    tar.closeArchiveEntry();
-                    folder = f;
-                }
-                TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
-                entry.setSize(e.getValue().length);
-                tar.putArchiveEntry(entry);
-                tar.write(e.getValue());
-                tar.closeArchiveEntry();
+        Map<String, byte[]> withFolders = new LinkedHashMap<>();
+        String folder = null;
+        for (var e : members.entrySet()) {
+            int slash = e.getKey().indexOf('/');
+            String f = slash < 0 ? null : e.getKey().substring(0, slash + 1);
+            if (f != null && !f.equals(folder)) {
+                withFolders.put(f, new byte[0]);
+                folder = f;
             }
+            withFolders.put(e.getKey(), e.getValue());
         }
-        return file;
+        byte[] tar = TarFixtures.tar(withFolders);
+        return Files.write(file, gzip ? TarFixtures.gzip(tar) : tar);
     }
 
     /** Writes the members as files under {@code root} (creating the folders), as {@code tar xzf} would. */

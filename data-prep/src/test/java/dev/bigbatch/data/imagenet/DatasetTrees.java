@@ -1,6 +1,7 @@
 package dev.bigbatch.data.imagenet;
 
 import dev.bigbatch.data.image.ImageFixtures;
+import dev.bigbatch.data.io.TarFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

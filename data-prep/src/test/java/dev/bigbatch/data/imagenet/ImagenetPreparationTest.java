@@ -17,6 +17,7 @@ import dev.bigbatch.data.dataset.DatasetLayout;
 import dev.bigbatch.data.dataset.DatasetManifest;
 import dev.bigbatch.data.image.ImageFixtures;
 import dev.bigbatch.data.image.NativeImageDecoder;
+import dev.bigbatch.data.io.TarFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

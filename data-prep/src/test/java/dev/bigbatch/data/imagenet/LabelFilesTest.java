@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigbatch.data.io.TarFixtures;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,12 +73,8 @@ class LabelFilesTest {
         members.put("ILSVRC2012_devkit_t12/data/" + LabelFiles.META, metaMat());
         members.put("ILSVRC2012_devkit_t12/data/" + LabelFiles.GROUND_TRUTH,
                 GROUND_TRUTH.getBytes(StandardCharsets.US_ASCII));
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(TarFixtures.tar(members));
-        }
         java.nio.file.Path archive = dir.resolve("ILSVRC2012_devkit_t12.tar.gz");
-        Files.write(archive, gz.toByteArray());
+        Files.write(archive, TarFixtures.gzip(TarFixtures.tar(members)));
         assertLabels(load(archive.toString(), null));
 
         java.nio.file.Path lone = dir.resolve("lone");

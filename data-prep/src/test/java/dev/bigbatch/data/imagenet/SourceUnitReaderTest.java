@@ -1,5 +1,6 @@
 package dev.bigbatch.data.imagenet;
 
+import dev.bigbatch.data.io.TarFixtures;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSInputStream;

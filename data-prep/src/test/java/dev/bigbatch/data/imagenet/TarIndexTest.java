@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigbatch.data.io.TarFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
