@@ -15,7 +15,9 @@ import org.apache.hadoop.fs.Path;
  * seeking over the data (POSIX.1-1988 ustar, with GNU long names and PAX {@code path}/{@code size} records).
  * Written by hand because commons-compress's {@code TarArchiveInputStream} skips member data by reading it, which for
  * {@code ILSVRC2012_img_train.tar} would pull 138 GB through the driver; here the driver reads ~1,000 headers and each
- * Spark task then opens its own member at its offset.
+ * Spark task then opens its own member at its offset. Nor is commons-compress's seeking {@code TarFile} used: it
+ * needs a {@code SeekableByteChannel} (an adapter over Hadoop's stream), skips header checksums (a corrupt header
+ * becomes a wrong member name) and its errors name neither the file nor the byte offset.
  */
 public final class TarIndex {
 
@@ -143,7 +145,7 @@ public final class TarIndex {
                 } catch (NumberFormatException e) {
                     throw new InputDataException("malformed PAX header at byte offset " + offset + " of " + source);
                 }
-                if (recordLength <= 0 || p + recordLength > data.length) {
+                if (space + 2 > p + recordLength || p + recordLength > data.length) { // room for " " and "\n"
                     throw new InputDataException("malformed PAX record length at byte offset " + (offset + p)
                             + " of " + source);
                 }
@@ -155,12 +157,25 @@ public final class TarIndex {
                     if (key.equals("path")) {
                         path = value;
                     } else if (key.equals("size")) {
-                        size = Long.parseLong(value);
+                        size = paxSize(value, source, offset + p);
                     }
                 }
                 p += recordLength;
             }
             return new PaxRecords(path, size);
+        }
+
+        private static long paxSize(String value, String source, long offset) {
+            try {
+                long size = Long.parseLong(value);
+                if (size >= 0) {
+                    return size;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InputDataException("malformed PAX size '" + value + "' at byte offset " + offset + " of "
+                    + source + "; re-download or re-create the archive");
         }
     }
 }

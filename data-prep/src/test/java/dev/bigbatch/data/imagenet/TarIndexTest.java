@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bigbatch.data.io.TarFixtures;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,6 +97,30 @@ class TarIndexTest {
         InputDataException e = assertThrows(InputDataException.class,
                 () -> TarIndex.read(FileSystem.getLocal(new Configuration()), new Path(file.toUri())));
         assertTrue(e.getMessage().contains("corrupt tar header at byte offset 1536"), e.getMessage());
+    }
+
+    @Test
+    void malformedPaxRecordsAreReportedWithTheirByteOffset() throws IOException {
+        // A name over 100 bytes gets a PAX header (member 0) whose "%d path=%s\n" record is the data at 512.
+        byte[] archive = TarFixtures.tar(Map.of("d/" + "x".repeat(120) + ".tar", bytes(10, 3)));
+        int paxBytes = (int) new TarArchiveEntry(Arrays.copyOf(archive, 512)).getSize();
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+
+        byte[] badSize = archive.clone();
+        String record = paxBytes + " size=";
+        record += "z".repeat(paxBytes - record.length() - 1) + "\n";
+        System.arraycopy(record.getBytes(StandardCharsets.US_ASCII), 0, badSize, 512, paxBytes);
+        java.nio.file.Path file = Files.write(dir.resolve("size.tar"), badSize);
+        InputDataException e = assertThrows(InputDataException.class, () -> TarIndex.read(fs, new Path(file.toUri())));
+        assertTrue(e.getMessage().contains("malformed PAX size 'zzz") && e.getMessage().contains("byte offset 512 of"),
+                e.getMessage());
+
+        byte[] tooShort = archive.clone();
+        tooShort[512] = '1'; // a record length of 1 cannot hold even its own " \n"
+        tooShort[513] = ' ';
+        java.nio.file.Path shortFile = Files.write(dir.resolve("short.tar"), tooShort);
+        e = assertThrows(InputDataException.class, () -> TarIndex.read(fs, new Path(shortFile.toUri())));
+        assertTrue(e.getMessage().contains("malformed PAX record length at byte offset 512 of"), e.getMessage());
     }
 
     @Test
