@@ -18,6 +18,8 @@ import org.apache.hadoop.fs.Path;
  * Spark task then opens its own member at its offset. Nor is commons-compress's seeking {@code TarFile} used: it
  * needs a {@code SeekableByteChannel} (an adapter over Hadoop's stream), skips header checksums (a corrupt header
  * becomes a wrong member name) and its errors name neither the file nor the byte offset.
+ * An archive must end with its end-of-archive (zero) block: one cut at a header boundary is reported, not read as a
+ * shorter archive.
  */
 public final class TarIndex {
 
@@ -40,10 +42,22 @@ public final class TarIndex {
         String longName = null;
         PaxRecords pax = null;
         long position = 0;
-        while (position + BLOCK <= length) {
+        while (true) {
+            if (position + BLOCK > length) {
+                // POSIX ends every archive with two zero blocks (GNU tar, Python's tarfile and commons-compress write
+                // them); an archive cut at or inside a header would otherwise list fewer members without a word.
+                throw new InputDataException("truncated tar " + source + ": it ends at byte " + length
+                        + (position < length ? " inside the header that starts at byte offset " + position
+                                : " after the member data ending at byte offset " + position)
+                        + " without the end-of-archive blocks; re-download the archive");
+            }
             in.seek(position);
             in.readFully(header);
             if (isZeroBlock(header)) {
+                if (longName != null || pax != null) {
+                    throw new InputDataException("truncated tar " + source + ": the extension header before byte "
+                            + "offset " + position + " is followed by the end of the archive, not by its member");
+                }
                 break; // end-of-archive marker
             }
             if (!checksumMatches(header)) {

@@ -137,4 +137,37 @@ class TarIndexTest {
         e = assertThrows(InputDataException.class, () -> TarIndex.read(fs, new Path(notTar.toUri())));
         assertTrue(e.getMessage().contains("byte offset 0"), e.getMessage());
     }
+
+    @Test
+    void archiveCutAtOrInsideAHeaderIsRejectedNotReadShort() throws IOException {
+        Map<String, byte[]> members = new LinkedHashMap<>();
+        members.put("n01440764.tar", bytes(1000, 1));
+        members.put("n01443537.tar", bytes(700, 2));
+        byte[] archive = TarFixtures.tar(members);
+        FileSystem fs = FileSystem.getLocal(new Configuration());
+        long secondHeader = TarIndex.BLOCK + TarIndex.padded(1000);
+        java.nio.file.Path whole = Files.write(dir.resolve("whole.tar"), archive);
+        assertEquals(2, TarIndex.read(fs, new Path(whole.toUri())).size());
+
+        // cut exactly where the second member's header starts: without the check this lists one member
+        java.nio.file.Path atBoundary = Files.write(dir.resolve("boundary.tar"),
+                Arrays.copyOf(archive, (int) secondHeader));
+        InputDataException e = assertThrows(InputDataException.class,
+                () -> TarIndex.read(fs, new Path(atBoundary.toUri())));
+        assertTrue(e.getMessage().contains("truncated tar") && e.getMessage().contains("boundary.tar")
+                && e.getMessage().contains("ends at byte " + secondHeader), e.getMessage());
+
+        java.nio.file.Path inHeader = Files.write(dir.resolve("inheader.tar"),
+                Arrays.copyOf(archive, (int) secondHeader + 100));
+        e = assertThrows(InputDataException.class, () -> TarIndex.read(fs, new Path(inHeader.toUri())));
+        assertTrue(e.getMessage().contains("inside the header that starts at byte offset " + secondHeader),
+                e.getMessage());
+
+        java.nio.file.Path empty = Files.write(dir.resolve("empty.tar"), new byte[0]);
+        e = assertThrows(InputDataException.class, () -> TarIndex.read(fs, new Path(empty.toUri())));
+        assertTrue(e.getMessage().contains("truncated tar"), e.getMessage());
+
+        java.nio.file.Path noMembers = Files.write(dir.resolve("nomembers.tar"), TarFixtures.tar(Map.of()));
+        assertEquals(List.of(), TarIndex.read(fs, new Path(noMembers.toUri())));
+    }
 }
