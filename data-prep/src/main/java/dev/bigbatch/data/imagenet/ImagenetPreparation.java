@@ -47,7 +47,7 @@ public final class ImagenetPreparation {
     }
 
     /**
-     * Runs the preparation and prints the per-split counts.
+     * Runs the preparation; the result's summary holds the per-split counts (the caller prints it).
      *
      * @throws InputDataException if an input is missing or malformed, the output is taken, or too many files were
      *                            quarantined
@@ -89,8 +89,8 @@ public final class ImagenetPreparation {
             String failure = badFractionFailure(counts, options, out);
             if (failure != null) {
                 publication.publishReportOnly();
-                counts.forEach(c -> System.out.println(c.summary()));
-                throw new InputDataException(failure);
+                throw new InputDataException(failure + "\n" + counts.stream().map(SplitCounts::summary)
+                        .collect(java.util.stream.Collectors.joining("\n")));
             }
             for (SplitConversion c : conversions) {
                 c.writeParquet(spark, publication.stagedSplit(c.counts().split()), options.targetShardBytes());
@@ -100,7 +100,6 @@ public final class ImagenetPreparation {
             publication.publish(splitNames, manifest);
             PreparationResult result = new PreparationResult(out.toString(), plan.classKeys().size(), counts);
             LOG.info(result.summary());
-            System.out.println(result.summary());
             return result;
         } finally {
             publication.abandon();

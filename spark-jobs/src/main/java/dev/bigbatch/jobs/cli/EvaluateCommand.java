@@ -37,7 +37,7 @@ public final class EvaluateCommand implements Command {
     @Override
     public String usage() {
         return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split test|val] [--image-size N] [--partitions N] "
-                + "[--batch-size N] [--decode-threads N] [--out FILE]";
+                + "[--batch-size N] [--decode-threads N] [--out FILE] [--master URL]";
     }
 
     @Override

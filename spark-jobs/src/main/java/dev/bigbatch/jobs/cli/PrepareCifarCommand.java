@@ -22,7 +22,7 @@ public final class PrepareCifarCommand implements Command {
 
     @Override
     public String usage() {
-        return "prepare-cifar --input URI --out URI [--shards N] [--overwrite]";
+        return "prepare-cifar --input URI --out URI [--shards N] [--overwrite] [--master URL]";
     }
 
     @Override

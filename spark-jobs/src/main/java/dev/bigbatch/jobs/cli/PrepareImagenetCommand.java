@@ -48,7 +48,7 @@ public final class PrepareImagenetCommand implements Command {
         ImagenetPreparationOptions options = options(args);
         SparkSession spark = SparkSessions.start(name(),
                 new SparkSettings(args.optional("--master", SparkSettings.DEFAULT_MASTER)));
-        ImagenetPreparation.run(spark, options);
+        out.println(ImagenetPreparation.run(spark, options).summary());
         return ExitCode.SUCCESS;
     }
 

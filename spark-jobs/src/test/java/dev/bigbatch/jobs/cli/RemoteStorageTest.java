@@ -136,6 +136,7 @@ class RemoteStorageTest {
                 "--val", root + "/ilsvrc/ILSVRC2012_img_val.tar", "--val-labels", root + "/ilsvrc/LOC_val_solution.csv",
                 "--out", dataset, "--shorter-side", "28", "--shard-mb", "1");
         assertEquals(0, prep.code(), prep.err());
+        assertTrue(prep.out().contains("prepared " + CLASSES + " classes into " + dataset), prep.out());
         DatasetManifest manifest = DatasetManifest.load(dataset, hadoop());
         assertEquals(ImagenetFixtures.WNIDS, manifest.classIds());
         assertEquals(DatasetLayout.ENCODING_JPEG, manifest.encoding());
