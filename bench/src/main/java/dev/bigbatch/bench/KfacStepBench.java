@@ -1,18 +1,11 @@
 package dev.bigbatch.bench;
 
-import dev.bigbatch.jobs.train.SparkStepBench;
-
 import dev.bigbatch.bench.KfacStepSamples.Kind;
-import dev.bigbatch.jobs.data.CachedSplit;
-import dev.bigbatch.jobs.data.CifarImageDecoder;
 import dev.bigbatch.jobs.kfac.SparkFactorInverter;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.train.DistributedStep;
-import dev.bigbatch.jobs.train.RunSpec;
+import dev.bigbatch.jobs.train.SparkStepFixture;
 import dev.bigbatch.jobs.train.StepPlan;
-import dev.bigbatch.model.ModelFactory;
-import dev.bigbatch.model.ModelSpec;
-import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.CommonSettings;
 import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.ParameterLayout;
@@ -28,8 +21,6 @@ import dev.bigbatch.optimizer.sgd.MomentumSgd;
 import dev.bigbatch.optimizer.state.OptimizerState;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -66,26 +57,24 @@ public final class KfacStepBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) {
-        String model = SparkStepBench.arg(args, "model", "resnet20");
-        int batch = Integer.parseInt(SparkStepBench.arg(args, "batch", "512"));
-        int threads = Integer.parseInt(SparkStepBench.arg(args, "threads", "2"));
-        int rounds = Integer.parseInt(SparkStepBench.arg(args, "rounds", "4"));
-        int cov = Integer.parseInt(SparkStepBench.arg(args, "cov", "10"));
-        int inv = Integer.parseInt(SparkStepBench.arg(args, "inv", "100"));
-        InverseLocation where = InverseLocation.of(SparkStepBench.arg(args, "inverse-on", "executors"));
-        int ghost = 32;
-        int n = 4 * batch;
+        int rounds = Integer.parseInt(SparkStepFixture.arg(args, "rounds", "4"));
+        int cov = Integer.parseInt(SparkStepFixture.arg(args, "cov", "10"));
+        int inv = Integer.parseInt(SparkStepFixture.arg(args, "inv", "100"));
+        InverseLocation where = InverseLocation.of(SparkStepFixture.arg(args, "inverse-on", "executors"));
+        try (SparkStepFixture f = SparkStepFixture.start("KfacStepBench", args)) {
+            run(f, rounds, cov, inv, where);
+        }
+    }
 
-        SparkSession spark = SparkSession.builder().master("local[" + threads + "]").appName("KfacStepBench")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        CachedSplit train = SparkStepBench.cached(sc, SparkStepBench.syntheticRecords(n), threads);
-        ComputationGraph net = ModelFactory.build(new ModelSpec(model, 16, 10, 3, 32, 32, 1));
-        RunSpec spec = new RunSpec(NetworkSpec.of(net, 3, 32, 32),
-                new CifarImageDecoder(new double[]{0.5, 0.5, 0.5}, new double[]{0.25, 0.25, 0.25}), 1, true, ghost);
-        Broadcast<RunSpec> run = sc.broadcast(spec);
-        DistributedStep distributed = new DistributedStep(sc, train, run);
-        GlobalBatchSampler sampler = new GlobalBatchSampler(n, batch, ghost, 1);
+    private static void run(SparkStepFixture f, int rounds, int cov, int inv, InverseLocation where) {
+        String model = f.model();
+        int batch = f.batch();
+        int threads = f.threads();
+        int ghost = SparkStepFixture.GHOST;
+        JavaSparkContext sc = f.sc();
+        ComputationGraph net = f.network();
+        DistributedStep distributed = f.step();
+        GlobalBatchSampler sampler = f.sampler();
         ParameterLayout layout = ParameterLayout.of(net);
         TrainingShape shape = new TrainingShape(1_000_000, sampler.stepsPerEpoch(), batch);
         CommonSettings common = new CommonSettings(0.1, ScheduleConfig.constant(0.1),
@@ -149,8 +138,6 @@ public final class KfacStepBench {
             }
         }
         report(samples, rounds, cov, inv, meter, where);
-        run.destroy();
-        spark.stop();
     }
 
     static void report(Map<Kind, KfacStepSamples> samples, int rounds, int cov, int inv, InverseMeter meter,

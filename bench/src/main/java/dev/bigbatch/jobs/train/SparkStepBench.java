@@ -1,28 +1,16 @@
 package dev.bigbatch.jobs.train;
 
 import dev.bigbatch.jobs.aggregate.GhostTree;
-import dev.bigbatch.jobs.data.CachedSplit;
-import dev.bigbatch.jobs.data.CifarImageDecoder;
 import dev.bigbatch.jobs.data.ExampleBlock;
-import dev.bigbatch.jobs.data.ExampleRecord;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
-import dev.bigbatch.model.ModelFactory;
-import dev.bigbatch.model.ModelSpec;
-import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.stats.StepRequest;
 import dev.bigbatch.optimizer.stats.StepSums;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,28 +28,23 @@ import java.util.concurrent.Future;
  */
 public final class SparkStepBench {
     public static void main(String[] args) throws Exception {
-        String model = arg(args, "model", "resnet20");
-        int batch = Integer.parseInt(arg(args, "batch", "512"));
-        int threads = Integer.parseInt(arg(args, "threads", "2"));
-        int steps = Integer.parseInt(arg(args, "steps", "6"));
-        int warmup = Integer.parseInt(arg(args, "warmup", "2"));
-        int ghost = 32;
-        int n = 4 * batch;
+        int steps = Integer.parseInt(SparkStepFixture.arg(args, "steps", "6"));
+        int warmup = Integer.parseInt(SparkStepFixture.arg(args, "warmup", "2"));
+        try (SparkStepFixture f = SparkStepFixture.start("SparkStepBench", args)) {
+            run(f, steps, warmup);
+        }
+    }
 
-        SparkSession spark = SparkSession.builder().master("local[" + threads + "]").appName("SparkStepBench")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<ExampleRecord> records = syntheticRecords(n);
-        CachedSplit train = cached(sc, records, threads);
-
-        ComputationGraph net = ModelFactory.build(new ModelSpec(model, 16, 10, 3, 32, 32, 1));
-        RunSpec spec = new RunSpec(NetworkSpec.of(net, 3, 32, 32),
-                new CifarImageDecoder(new double[]{0.5, 0.5, 0.5}, new double[]{0.25, 0.25, 0.25}), 1, true, ghost);
-        Broadcast<RunSpec> run = sc.broadcast(spec);
-        DistributedStep distributed = new DistributedStep(sc, train, run);
-        GlobalBatchSampler sampler = new GlobalBatchSampler(n, batch, ghost, 1);
-        float[] params = net.params().toFloatVector();
-        ExampleBlock all = ExampleBlock.of(records.iterator());
+    private static void run(SparkStepFixture f, int steps, int warmup) throws Exception {
+        String model = f.model();
+        int batch = f.batch();
+        int threads = f.threads();
+        int ghost = SparkStepFixture.GHOST;
+        RunSpec spec = f.spec();
+        DistributedStep distributed = f.step();
+        GlobalBatchSampler sampler = f.sampler();
+        float[] params = f.network().params().toFloatVector();
+        ExampleBlock all = f.examples();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
 
         System.out.printf("model %s (%,d parameters), global batch %d in %d ghost batches, %d threads, %d steps after "
@@ -99,7 +82,6 @@ public final class SparkStepBench {
                 model, batch, threads, sparkMs, batch / (sparkMs / 1e3), plainMs, batch / (plainMs / 1e3),
                 sparkMs / plainMs, heapUsed / 1048576.0, heapPeak / 1048576.0);
         pool.shutdown();
-        spark.stop();
     }
 
     /** The same ghost batches, the same per-thread split and the same tree, without Spark. */
@@ -122,13 +104,8 @@ public final class SparkStepBench {
                             int i = all.indexOf(id);
                             members[k] = new GhostMember(pos, id, all.label(i), all.image(i));
                         }
-                        GhostBatch gb = GhostBatch.decode(j, members, spec, plan.epoch());
-                        StepSums sums = new StepSums();
-                        Replica.GradientPass pass = r.gradient(gb.data().getFeatures(), gb.data().getLabels());
-                        long[] correct = Accuracy.count(pass.output(), gb.data().getLabels(), 5);
-                        sums.addExamples(g, pass.lossSum(), correct[0], correct[1]);
-                        sums.addGradient(pass.gradientSum(), 1.0);
-                        return sums;
+                        // The executors' own per-ghost-batch sums (the plan asks for the gradient only).
+                        return ShardStep.ghostSums(r, GhostBatch.decode(j, members, spec, plan.epoch()), spec, plan);
                     });
                 } finally {
                     ReplicaPool.giveBack(spec.network(), r);
@@ -140,36 +117,5 @@ public final class SparkStepBench {
             nodes.addAll(f.get());
         }
         return GhostTree.root(nodes, ghostCount);
-    }
-
-    /** {@code n} random CIFAR-format records (ids 0..n-1), seeded. */
-    public static List<ExampleRecord> syntheticRecords(int n) {
-        SplittableRandom rng = new SplittableRandom(5);
-        List<ExampleRecord> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            byte[] img = new byte[3072];
-            for (int k = 0; k < img.length; k++) {
-                img[k] = (byte) rng.nextInt(256);
-            }
-            out.add(new ExampleRecord(i, rng.nextInt(10), img));
-        }
-        return out;
-    }
-
-    /** Caches {@code records} as one block per partition, like the loop does. */
-    public static CachedSplit cached(JavaSparkContext sc, List<ExampleRecord> records, int partitions) {
-        var blocks = sc.parallelize(records, partitions).mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
-                .persist(StorageLevel.MEMORY_ONLY());
-        return CachedSplit.of(blocks);
-    }
-
-    /** The value of {@code key=value} among {@code args}, or {@code def}. */
-    public static String arg(String[] args, String key, String def) {
-        for (String a : args) {
-            if (a.startsWith(key + "=")) {
-                return a.substring(key.length() + 1);
-            }
-        }
-        return def;
     }
 }

@@ -67,6 +67,7 @@ final class ExecutorShardContext implements ShardContext {
     @Override
     public GradientResult gradient(DataSet batch) {
         Replica.GradientPass p = replica.gradient(batch.getFeatures(), batch.getLabels());
-        return new GradientResult(p.gradientSum(), p.lossSum(), p.output());
+        // ShardContext promises a new array; the pass's gradient is the replica's buffer, reused by the next pass.
+        return new GradientResult(p.gradientSum().dup(), p.lossSum(), p.output());
     }
 }

@@ -55,21 +55,27 @@ public final class Replica {
     }
 
     /**
-     * One forward/backward pass in training mode. Returns a new flat array: per-example gradients summed (DL4J leaves
-     * the division by the batch size to its updater) and, for batch-norm running statistics, n × DL4J's delta, so
-     * that all entries are sums over examples.
+     * One forward/backward pass in training mode. The gradient is per-example gradients summed (DL4J leaves the
+     * division by the batch size to its updater) and, for batch-norm running statistics, n × DL4J's delta, so that all
+     * entries are sums over examples.
+     *
+     * <p>The gradient is not a copy: it is the network's own flat gradient buffer ({@code ComputationGraph}'s
+     * {@code flattenedGradients}, which every layer's gradient view points into; DL4J 1.0.0-M2.1), valid until the
+     * next pass on this replica. Each pass writes every entry of it afresh, as the output of the layers' backward ops
+     * (batch-norm statistic deltas as the output of a subtraction), never adding to what was there; so scaling the
+     * statistic entries in place here leaves nothing behind for the next pass ({@code ReplicaTest} would see a second
+     * pass's gradient grow otherwise). A caller that keeps the gradient past the next pass copies it.
      */
     GradientPass gradient(INDArray features, INDArray labels) {
         net.setInputs(features);
         net.setLabels(labels);
         net.computeGradientAndScore();
         long n = features.size(0);
-        INDArray g = net.gradient().gradient().dup();
+        INDArray g = net.gradient().gradient(); // a rank-1 view of the whole buffer
         // BN statistic deltas are per batch, not per example: weight them by the batch size like everything else,
         // in place on their segments (views), with no parameter-sized temporary.
-        INDArray flat = g.reshape(g.length());
         for (long[] seg : statistics) {
-            flat.get(NDArrayIndex.interval(seg[0], seg[0] + seg[1])).muli(n);
+            g.get(NDArrayIndex.interval(seg[0], seg[0] + seg[1])).muli(n);
         }
         INDArray out = capture.output;
         capture.output = null;
@@ -77,6 +83,10 @@ public final class Replica {
         return new GradientPass(g, net.score() * n, out);
     }
 
+    /**
+     * @param gradientSum the replica's gradient buffer, valid until its next pass (see {@link #gradient})
+     * @param output      the output layer's activations, a detached array of its own
+     */
     record GradientPass(INDArray gradientSum, double lossSum, INDArray output) {
     }
 

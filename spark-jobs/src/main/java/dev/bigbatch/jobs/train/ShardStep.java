@@ -74,12 +74,14 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
         }
     }
 
-    private static StepSums ghostSums(Replica replica, GhostBatch ghost, RunSpec spec, StepPlan p) {
+    static StepSums ghostSums(Replica replica, GhostBatch ghost, RunSpec spec, StepPlan p) {
         StepSums sums = new StepSums();
         Replica.GradientPass pass = replica.gradient(ghost.data().getFeatures(), ghost.data().getLabels());
+        // Copy the gradient out of the replica's buffer into this ghost batch's float[] sum now, before any statistic
+        // below runs another pass on the replica and overwrites the buffer.
+        sums.addGradient(pass.gradientSum(), 1.0);
         long[] correct = Accuracy.count(pass.output(), ghost.data().getLabels(), 5);
         sums.addExamples(ghost.ids().length, pass.lossSum(), correct[0], correct[1]);
-        sums.addGradient(pass.gradientSum(), 1.0);
         List<ShardStatistic> stats = p.request().statistics();
         if (!stats.isEmpty()) {
             ExecutorShardContext ctx = new ExecutorShardContext(replica, ghost, p.step(), spec.seed(), pass.output());

@@ -1,28 +1,14 @@
 package dev.bigbatch.jobs.train;
 
 import com.typesafe.config.ConfigFactory;
-import dev.bigbatch.jobs.SparkTestSession;
-import dev.bigbatch.jobs.TestData;
-import dev.bigbatch.jobs.checkpoint.CheckpointCadence;
 import dev.bigbatch.jobs.data.CachedSplit;
-import dev.bigbatch.jobs.io.RunFiles;
-import dev.bigbatch.jobs.run.MetricsWriter;
-import dev.bigbatch.jobs.run.TrainSettings;
-import dev.bigbatch.model.ModelFactory;
-import dev.bigbatch.model.ModelSpec;
-import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.OptimizerConfig;
 import dev.bigbatch.optimizer.Optimizers;
 import dev.bigbatch.optimizer.config.ConfigReader;
 import dev.bigbatch.optimizer.neumann.NeumannConfig;
-import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,27 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * float addition depends on the partitioning; the assertions are therefore exact.
  */
 class OptimizerPartitionEquivalenceTest {
-    static final int C = 3;
-    static final int H = 8;
-    static final int CLASSES = 4;
     static final int EXAMPLES = 100;
     static final int GLOBAL_BATCH = 32;
-    static final int GHOST_BATCH = 8;
     /** 100 / 32 = 3 steps per epoch, so 4 steps cross an epoch boundary (a new permutation). */
     static final int STEPS = 4;
     /** One step of the SGD warm-up (round(0.34 × 3) = 1), then three Neumann steps. */
     static final String NEUMANN = "name = neumann, learning-rate = 0.05, weight-decay = 1e-4, sgd-warmup-epochs = 0.34";
     static final String TWO_LOOP = NEUMANN + ", mode = " + NeumannConfig.TWO_LOOP + ", inner-iterations = 2";
-    @TempDir
-    static Path tmp;
-    static String trainDir;
-    static int runs;
-
-    @BeforeAll
-    static void data() {
-        trainDir = tmp.resolve("train").toUri().toString();
-        TestData.writeSplit(SparkTestSession.get(), trainDir, EXAMPLES, CLASSES, C, H, H, 13);
-    }
+    @RegisterExtension
+    static final SmallTrainingFixture DATA = new SmallTrainingFixture(EXAMPLES, 13);
 
     static OptimizerConfig optimizer(String hocon) {
         return Optimizers.read(new ConfigReader(ConfigFactory.parseString(hocon), "optimizer"));
@@ -68,16 +42,11 @@ class OptimizerPartitionEquivalenceTest {
 
     /** Trains ResNet-8 for {@link #STEPS} steps and returns the evaluation parameters the loop leaves in the net. */
     static float[] train(String optimizerHocon, int partitions) {
-        CachedSplit split = CachedSplit.load(SparkTestSession.get(), trainDir, partitions);
+        CachedSplit split = DATA.load(partitions);
         try {
-            var net = ModelFactory.build(new ModelSpec("resnet8", 4, CLASSES, C, H, H, 5));
-            RunSpec run = new RunSpec(NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H), 3, true,
-                    GHOST_BATCH);
-            TrainSettings ts = new TrainSettings(GLOBAL_BATCH, GHOST_BATCH, STEPS, 0, 3, 0, 1, 64, 0, true,
-                    new CheckpointCadence(0, 1), 0, false);
-            var files = new RunFiles(tmp.resolve("run-" + runs++).toUri().toString(), new Configuration());
-            var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, run, ts,
-                    optimizer(optimizerHocon), new MetricsWriter(files), new PrintStream(new ByteArrayOutputStream()));
+            var net = SmallTrainingFixture.network("resnet8");
+            var loop = DATA.loop(net, split, SmallTrainingFixture.runSpec(net),
+                    SmallTrainingFixture.settings(GLOBAL_BATCH, STEPS), optimizer(optimizerHocon));
             return loop.run().network().params().toFloatVector();
         } finally {
             split.release();
@@ -88,7 +57,7 @@ class OptimizerPartitionEquivalenceTest {
         float[] one = train(optimizerHocon, 1);
         float[] two = train(optimizerHocon, 2);
         float[] four = train(optimizerHocon, 4);
-        assertFalse(Arrays.equals(one, initial()), "training changed nothing");
+        assertFalse(Arrays.equals(one, SmallTrainingFixture.initialParameters("resnet8")), "training changed nothing");
         for (float p : one) {
             assertTrue(Float.isFinite(p), "non-finite parameter");
         }
@@ -118,9 +87,5 @@ class OptimizerPartitionEquivalenceTest {
     @Test
     void adamSameParametersForOneTwoAndFourPartitions() {
         assertSameForOneTwoAndFourPartitions("name = adam, learning-rate = 0.01");
-    }
-
-    static float[] initial() {
-        return ModelFactory.build(new ModelSpec("resnet8", 4, CLASSES, C, H, H, 5)).params().toFloatVector();
     }
 }

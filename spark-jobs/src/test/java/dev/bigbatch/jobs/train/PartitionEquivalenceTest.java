@@ -1,25 +1,15 @@
 package dev.bigbatch.jobs.train;
 
-import dev.bigbatch.jobs.SparkTestSession;
-import dev.bigbatch.jobs.TestData;
 import dev.bigbatch.jobs.data.CachedSplit;
-import dev.bigbatch.jobs.run.MetricsWriter;
-import dev.bigbatch.jobs.io.RunFiles;
-import dev.bigbatch.jobs.run.TrainSettings;
-import dev.bigbatch.model.ModelSpec;
+import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.optimizer.CommonSettings;
 import dev.bigbatch.optimizer.regularization.WeightDecay;
 import dev.bigbatch.optimizer.schedule.ScheduleConfig;
 import dev.bigbatch.optimizer.sgd.MomentumSgd;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -30,40 +20,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * and is retried: on a small CNN and on a ResNet with batch norm.
  */
 class PartitionEquivalenceTest {
-    static final int C = 3;
-    static final int H = 8;
-    static final int CLASSES = 4;
-    @TempDir
-    static Path tmp;
-    static String trainDir;
-
-    @BeforeAll
-    static void data() {
-        trainDir = tmp.resolve("train").toUri().toString();
-        TestData.writeSplit(SparkTestSession.get(), trainDir, 200, CLASSES, C, H, H, 11);
-    }
+    @RegisterExtension
+    static final SmallTrainingFixture DATA = new SmallTrainingFixture(200, 11);
 
     static float[] train(String model, int partitions, long failStep) {
-        return train(model, partitions, failStep, dev.bigbatch.jobs.run.DataSettings.DEFAULT_DECODE_THREADS);
+        return train(model, partitions, failStep, DataSettings.DEFAULT_DECODE_THREADS);
     }
 
     static float[] train(String model, int partitions, long failStep, int decodeThreads) {
-        SparkSession spark = SparkTestSession.get();
-        CachedSplit split = CachedSplit.load(spark, trainDir, partitions);
+        CachedSplit split = DATA.load(partitions);
         try {
-            var net = dev.bigbatch.model.ModelFactory.build(new ModelSpec(model, 4, CLASSES, C, H, H, 5));
-            RunSpec run = new RunSpec(dev.bigbatch.model.NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H),
-                    3, true, 8, decodeThreads);
-            TrainSettings ts = new TrainSettings(64, 8, 3, 0, 3, 0, 1, 64, 0, true,
-                    new dev.bigbatch.jobs.checkpoint.CheckpointCadence(0, 1), 0, false);
+            var net = SmallTrainingFixture.network(model);
+            RunSpec run = SmallTrainingFixture.runSpec(net).withDecodeThreads(decodeThreads);
             var opt = new MomentumSgd.Config("momentum", new CommonSettings(0.05, ScheduleConfig.constant(0.05),
                     new WeightDecay(1e-4, "l2", Set.of()), 0), 0.9);
-            var files = new RunFiles(tmp.resolve("run-" + model + "-" + partitions + "-" + failStep + "-" + decodeThreads)
-                    .toUri().toString(),
-                    new Configuration());
             ShardStep.failFirstAttemptOfStep = failStep;
-            var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, run, ts, opt, new MetricsWriter(files),
-                    new PrintStream(new ByteArrayOutputStream()));
+            var loop = DATA.loop(net, split, run, SmallTrainingFixture.settings(64, 3), opt);
             return loop.run().network().params().toFloatVector();
         } finally {
             ShardStep.failFirstAttemptOfStep = -1;
@@ -77,7 +49,7 @@ class PartitionEquivalenceTest {
         float[] two = train("small-cnn", 2, -1);
         float[] four = train("small-cnn", 4, -1);
         float[] three = train("small-cnn", 3, -1);
-        assertFalse(java.util.Arrays.equals(one, initial("small-cnn")), "training changed nothing");
+        assertFalse(Arrays.equals(one, SmallTrainingFixture.initialParameters("small-cnn")), "training changed nothing");
         // Ghost batches are summed along one fixed tree, so the bits agree, not just the values.
         assertArrayEquals(one, two);
         assertArrayEquals(one, four);
@@ -89,7 +61,7 @@ class PartitionEquivalenceTest {
         float[] one = train("resnet8", 1, -1);
         float[] two = train("resnet8", 2, -1);
         float[] four = train("resnet8", 4, -1);
-        assertFalse(java.util.Arrays.equals(one, initial("resnet8")), "training changed nothing");
+        assertFalse(Arrays.equals(one, SmallTrainingFixture.initialParameters("resnet8")), "training changed nothing");
         assertArrayEquals(one, two);
         assertArrayEquals(one, four);
     }
@@ -106,9 +78,5 @@ class PartitionEquivalenceTest {
         float[] inline = train("small-cnn", 2, -1, 0);
         assertArrayEquals(inline, train("small-cnn", 2, -1, 1));
         assertArrayEquals(inline, train("small-cnn", 3, -1, 3));
-    }
-
-    static float[] initial(String model) {
-        return dev.bigbatch.model.ModelFactory.build(new ModelSpec(model, 4, CLASSES, C, H, H, 5)).params().toFloatVector();
     }
 }

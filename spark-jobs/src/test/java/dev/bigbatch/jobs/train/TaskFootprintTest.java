@@ -9,11 +9,10 @@ import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.stats.StepRequest;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * network replica once per task slot, not once per step.
  */
 class TaskFootprintTest {
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    static final SmallTrainingFixture DATA = new SmallTrainingFixture(128, 5);
 
     static int serializedSize(Object o) throws Exception {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
@@ -55,17 +54,16 @@ class TaskFootprintTest {
 
     @Test
     void replicasAreBuiltOncePerTaskSlotAndReused() {
-        String dir = tmp.resolve("train").toUri().toString();
-        TestData.writeSplit(SparkTestSession.get(), dir, 128, 4, 3, 8, 8, 5);
-        CachedSplit split = CachedSplit.load(SparkTestSession.get(), dir, 2);
+        CachedSplit split = DATA.load(2);
         try {
-            var net = ModelFactory.build(new ModelSpec("small-cnn", 3, 4, 3, 8, 8, 77));
+            var net = ModelFactory.build(new ModelSpec("small-cnn", 3, SmallTrainingFixture.CLASSES,
+                    SmallTrainingFixture.CHANNELS, SmallTrainingFixture.SIZE, SmallTrainingFixture.SIZE, 77));
             var sc = SparkTestSession.context();
-            var run = sc.broadcast(new RunSpec(NetworkSpec.of(net, 3, 8, 8), new TestData.FlipDecoder(3, 8, 8), 1, true,
-                    8));
+            var run = sc.broadcast(SmallTrainingFixture.runSpec(net, 1));
             DistributedStep step = new DistributedStep(sc, split, run);
             float[] params = net.params().toFloatVector();
-            var sampler = new dev.bigbatch.jobs.sampling.GlobalBatchSampler(128, 32, 8, 1);
+            var sampler = new dev.bigbatch.jobs.sampling.GlobalBatchSampler(DATA.examples(), 32,
+                    SmallTrainingFixture.GHOST_BATCH, 1);
             step.compute(new StepPlan(0, 0, sampler.exampleIds(0), params, StepRequest.gradientOnly()));
             long afterFirst = ReplicaPool.created();
             for (int s = 1; s < 4; s++) {

@@ -1,26 +1,17 @@
 package dev.bigbatch.jobs.train;
 
 import dev.bigbatch.jobs.SparkTestSession;
-import dev.bigbatch.jobs.TestData;
-import dev.bigbatch.jobs.checkpoint.CheckpointCadence;
 import dev.bigbatch.jobs.data.CachedSplit;
-import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.report.MetricRecord;
 import dev.bigbatch.jobs.report.MetricsLog;
 import dev.bigbatch.jobs.run.MetricsWriter;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.sampling.TrainingSample;
-import dev.bigbatch.model.ModelFactory;
-import dev.bigbatch.model.ModelSpec;
-import dev.bigbatch.model.NetworkSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.broadcast.Broadcast;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -37,20 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code train-sample}; the sample does not depend on the partitioning.
  */
 class TrainingSampleEvaluationTest {
-    static final int C = 3;
-    static final int H = 8;
-    static final int CLASSES = 4;
     static final int EXAMPLES = 100;
     static final int SAMPLE = 40;
-    @TempDir
-    static Path tmp;
-    static String trainDir;
-
-    @BeforeAll
-    static void data() {
-        trainDir = tmp.resolve("train").toUri().toString();
-        TestData.writeSplit(SparkTestSession.get(), trainDir, EXAMPLES, CLASSES, C, H, H, 21);
-    }
+    @RegisterExtension
+    static final SmallTrainingFixture DATA = new SmallTrainingFixture(EXAMPLES, 21);
 
     @Test
     void sampleIsSeededSortedDistinctAndCappedAtTheSplit() {
@@ -71,7 +52,7 @@ class TrainingSampleEvaluationTest {
     void selectedSplitHoldsExactlyTheSampleWhateverThePartitioning() {
         long[] ids = TrainingSample.ids(EXAMPLES, SAMPLE, 3);
         for (int partitions : new int[]{1, 3}) {
-            CachedSplit split = CachedSplit.load(SparkTestSession.get(), trainDir, partitions);
+            CachedSplit split = DATA.load(partitions);
             CachedSplit sample = split.select(ids, "sample");
             try {
                 assertEquals(SAMPLE, sample.count());
@@ -92,19 +73,16 @@ class TrainingSampleEvaluationTest {
 
     @Test
     void neumannRunRecordsTheSampleLossAtItsEvaluationWeights() throws Exception {
-        CachedSplit split = CachedSplit.load(SparkTestSession.get(), trainDir, 2);
+        CachedSplit split = DATA.load(2);
         try {
-            var net = ModelFactory.build(new ModelSpec("resnet8", 4, CLASSES, C, H, H, 5));
-            RunSpec spec = new RunSpec(NetworkSpec.of(net, C, H, H), new TestData.FlipDecoder(C, H, H), 3, true, 8);
+            var net = SmallTrainingFixture.network("resnet8");
+            RunSpec spec = SmallTrainingFixture.runSpec(net);
             // 3 steps per epoch; one SGD warm-up step, then three Neumann steps, so m is not zero at the end.
-            TrainSettings ts = new TrainSettings(32, 8, 4, 0, 3, 2, 1, 64, SAMPLE, true, new CheckpointCadence(0, 1),
-                    0, false);
-            Path runDir = tmp.resolve("run");
-            var files = new RunFiles(runDir.toUri().toString(), new Configuration());
-            var loop = new TrainingLoop(SparkTestSession.context(), net, split, null, spec, ts,
+            TrainSettings ts = SmallTrainingFixture.settings(32, 4, 2, SAMPLE);
+            Path runDir = DATA.newRunDirectory();
+            var loop = SmallTrainingFixture.loop(net, split, spec, ts,
                     OptimizerPartitionEquivalenceTest.optimizer(OptimizerPartitionEquivalenceTest.NEUMANN
-                            + ", mode = single-loop"),
-                    new MetricsWriter(files), new PrintStream(new ByteArrayOutputStream()));
+                            + ", mode = single-loop"), runDir);
             TrainingLoop.Result result = loop.run();
             List<MetricRecord> sampled = MetricsLog.read(org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()),
                             new org.apache.hadoop.fs.Path(runDir.resolve(MetricsWriter.FILE).toUri())).records()
@@ -116,7 +94,8 @@ class TrainingSampleEvaluationTest {
             Broadcast<RunSpec> bc = SparkTestSession.context().broadcast(spec);
             try {
                 float[] evalWeights = result.network().params().toFloatVector();
-                Evaluation.Result expected = Evaluation.run(SparkTestSession.context(), sample, bc, evalWeights, 64);
+                Evaluation.Result expected = Evaluation.run(SparkTestSession.context(), sample, bc, evalWeights,
+                        SmallTrainingFixture.EVAL_BATCH);
                 assertEquals(SAMPLE, expected.count());
                 assertEquals(expected.loss(), sampled.get(1).loss(), 0.0, "step 4 sample loss");
                 assertEquals(expected.top1(), sampled.get(1).top1(), 0.0);

@@ -1,0 +1,43 @@
+package dev.bigbatch.jobs.train;
+
+import dev.bigbatch.optimizer.stats.ShardStatistic;
+import dev.bigbatch.optimizer.stats.StepRequest;
+import dev.bigbatch.optimizer.stats.StepSums;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * A ghost batch's gradient sum is the gradient of that ghost batch even when a statistic runs further passes on the
+ * replica: the replica hands out its own gradient buffer, which the next pass overwrites, so the step must copy it
+ * into the ghost batch's sum before any statistic runs.
+ */
+class ShardStepTest {
+    @Test
+    void ghostGradientIsKeptWhenAStatisticRunsAnotherPass() {
+        RunSpec run = GhostDecodingTest.run(0);
+        Replica replica = new Replica(run.network());
+        float[] params = replica.network().params().toFloatVector();
+        GhostMember[][] members = GhostDecodingTest.members(2, 17);
+        GhostBatch ghost = GhostBatch.decode(0, members[0], run, 0);
+        GhostBatch other = GhostBatch.decode(1, members[1], run, 0);
+        replica.load(1, params);
+
+        StepSums alone = ShardStep.ghostSums(replica, ghost, run, plan(params, StepRequest.gradientOnly()));
+        float[] otherGradient = ShardStep.ghostSums(replica, other, run, plan(params, StepRequest.gradientOnly()))
+                .gradientSum();
+        assertFalse(java.util.Arrays.equals(alone.gradientSum(), otherGradient), "the two ghost batches agree");
+
+        ShardStatistic passOnOther = (shard, sums) -> shard.gradient(other.data());
+        StepSums withStatistic = ShardStep.ghostSums(replica, ghost, run,
+                plan(params, new StepRequest(List.of(passOnOther))));
+        assertArrayEquals(alone.gradientSum(), withStatistic.gradientSum());
+    }
+
+    private static StepPlan plan(float[] params, StepRequest request) {
+        return new StepPlan(1, 0, new long[2 * GhostDecodingTest.G], params, request);
+    }
+}
