@@ -8,7 +8,11 @@ import dev.bigbatch.optimizer.ParameterRole;
 import dev.bigbatch.optimizer.TrainingShape;
 import dev.bigbatch.optimizer.config.ConfigReader;
 import dev.bigbatch.optimizer.stats.StepSums;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -31,7 +35,13 @@ import java.util.Random;
  * tiny repulsive weight, so that on random gradients the regularizer is computed and applied every step without its
  * values overflowing; the work per step is the same as with the paper's β.
  *
- * <p>Usage: {@code OptimizerStepBench [parameters] [rounds] [steps-per-round]}.
+ * <p>With {@code weight-decay=λ} each optimizer also runs with that decay ({@code weight-decay-mode=l2} or
+ * {@code decoupled}, default exclusions: the batch-norm segments), as {@code NAME+wd}, and the cost of decay is
+ * reported as the ratio to the same optimizer without it. After timing, one more step of each optimizer runs inside
+ * an ND4J workspace that counts every byte ND4J allocates during the step (a measure that does not depend on load).
+ *
+ * <p>Usage: {@code OptimizerStepBench [parameters] [rounds] [steps-per-round] [weight-decay=λ]
+ * [weight-decay-mode=l2|decoupled]}.
  */
 public final class OptimizerStepBench {
     private static final long DEFAULT_PARAMETERS = 25_600_000L;
@@ -41,20 +51,42 @@ public final class OptimizerStepBench {
     private static final int WARMUP_STEPS = 5;
     private static final int DEFAULT_ROUNDS = 7;
     private static final int DEFAULT_STEPS_PER_ROUND = 5;
+    private static final List<String> OPTIONS = List.of("weight-decay", "weight-decay-mode");
+    private static final String DECAYED = "+wd";
 
     private OptimizerStepBench() {
     }
 
     public static void main(String[] args) {
-        long n = args.length > 0 ? Long.parseLong(args[0]) : DEFAULT_PARAMETERS;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_ROUNDS;
-        int perRound = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_STEPS_PER_ROUND;
+        List<String> positional = new ArrayList<>();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq < 0) {
+                positional.add(a);
+            } else if (OPTIONS.contains(a.substring(0, eq))) {
+                options.put(a.substring(0, eq), a.substring(eq + 1));
+            } else {
+                throw new IllegalArgumentException("unknown option " + a + "; options: " + OPTIONS);
+            }
+        }
+        long n = positional.size() > 0 ? Long.parseLong(positional.get(0)) : DEFAULT_PARAMETERS;
+        int rounds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : DEFAULT_ROUNDS;
+        int perRound = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : DEFAULT_STEPS_PER_ROUND;
+        double decay = Double.parseDouble(options.getOrDefault("weight-decay", "0"));
+        String decayMode = options.getOrDefault("weight-decay-mode", "l2");
         ParameterLayout layout = layout(n);
         TrainingShape shape = new TrainingShape(1_000_000, 1_000, 4096);
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put("adam", "name = adam");
         configs.put("neumann", "name = neumann, sgd-warmup-epochs = 0, repulsive-regularizer-per-parameter = 1e-15");
         configs.put("momentum", "name = momentum");
+        if (decay > 0) {
+            for (String base : List.copyOf(configs.keySet())) {
+                configs.put(base + DECAYED, configs.get(base) + ", weight-decay = " + decay + ", weight-decay-mode = "
+                        + decayMode);
+            }
+        }
 
         StepSums sums = new StepSums();
         sums.addExamples(1, 0, 0, 0);
@@ -87,17 +119,46 @@ public final class OptimizerStepBench {
                 perStep.get(name).add((System.nanoTime() - t0) / 1e6 / perRound);
             }
         }
-        System.out.printf(Locale.ROOT, "optimizer step on %,d parameters (%d statistics), %s backend, %d warm-up "
-                        + "steps, %d interleaved rounds of %d steps%n", n, STATISTICS,
-                Nd4j.getBackend().getClass().getSimpleName(), WARMUP_STEPS, rounds, perRound);
+        Map<String, Long> allocated = new LinkedHashMap<>();
         for (String name : optimizers.keySet()) {
-            double[] v = perStep.get(name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf(Locale.ROOT, "  %-9s median %8.2f ms/step   min %8.2f   max %8.2f   finite=%s%n", name,
-                    median(v), v[0], v[v.length - 1], Double.isFinite(params.get(name).sumNumber().doubleValue()));
+            allocated.put(name, allocatedBytes(optimizers.get(name), params.get(name), sums));
+        }
+        System.out.printf(Locale.ROOT, "optimizer step on %,d parameters (%d statistics), %s backend, %d warm-up "
+                        + "steps, %d interleaved rounds of %d steps%s%n", n, STATISTICS,
+                Nd4j.getBackend().getClass().getSimpleName(), WARMUP_STEPS, rounds, perRound,
+                decay > 0 ? ", " + DECAYED + ": weight-decay " + decay + " " + decayMode : "");
+        for (String name : optimizers.keySet()) {
+            double[] v = sorted(perStep.get(name));
+            System.out.printf(Locale.ROOT, "  %-12s median %8.2f ms/step   min %8.2f   max %8.2f   "
+                            + "ND4J allocates %,14d bytes/step   finite=%s%n", name, median(v), v[0], v[v.length - 1],
+                    allocated.get(name), Double.isFinite(params.get(name).sumNumber().doubleValue()));
         }
         double adam = median(sorted(perStep.get("adam")));
-        System.out.printf(Locale.ROOT, "  ratio neumann / adam    = %.3f%n", median(sorted(perStep.get("neumann"))) / adam);
-        System.out.printf(Locale.ROOT, "  ratio momentum / adam   = %.3f%n", median(sorted(perStep.get("momentum"))) / adam);
+        for (String other : List.of("neumann", "momentum")) {
+            System.out.printf(Locale.ROOT, "  ratio %-22s = %.3f%n", other + " / adam",
+                    median(sorted(perStep.get(other))) / adam);
+        }
+        if (decay > 0) {
+            for (String base : List.of("adam", "neumann", "momentum")) {
+                System.out.printf(Locale.ROOT, "  ratio %-22s = %.3f%n", base + DECAYED + " / " + base,
+                        median(sorted(perStep.get(base + DECAYED))) / median(sorted(perStep.get(base))));
+            }
+        }
+    }
+
+    /**
+     * Bytes ND4J allocates during one step: the step runs in a workspace of size 0 whose every allocation spills to
+     * an external buffer and is counted. Only valid once the optimizer's state exists (after the warm-up steps):
+     * arrays the step allocated are freed when the workspace closes, so the step must not keep any.
+     */
+    static long allocatedBytes(Optimizer opt, INDArray w, StepSums sums) {
+        WorkspaceConfiguration counting = WorkspaceConfiguration.builder().initialSize(0)
+                .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE)
+                .policySpill(SpillPolicy.EXTERNAL).build();
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(counting, "OptimizerStepBench")) {
+            opt.step(w, sums);
+            return ws.getThisCycleAllocations();
+        }
     }
 
     /** One weight block, the batch-norm scales, shifts and running statistics of a ResNet-50-like network. */

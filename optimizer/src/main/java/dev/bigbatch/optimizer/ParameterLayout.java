@@ -6,7 +6,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,15 +113,44 @@ public record ParameterLayout(List<Segment> segments, long size) {
         return key.startsWith("b") ? ParameterRole.BIAS : ParameterRole.WEIGHT;
     }
 
-    /** A vector of {@code size} holding 1 where {@code keep} accepts the segment's role, else 0. */
-    public INDArray mask(Predicate<ParameterRole> keep, org.nd4j.linalg.api.buffer.DataType type) {
-        INDArray m = Nd4j.zeros(type, size);
-        for (Segment s : segments) {
-            if (keep.test(s.role)) {
-                m.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s.offset, s.offset + s.length)).assign(1);
+    /** A half-open range [from, to) of the flat parameter vector. */
+    public record Range(long from, long to) {
+        public Range {
+            if (from < 0 || to <= from) {
+                throw new IllegalArgumentException("empty or negative range [" + from + ", " + to + ")");
             }
         }
-        return m;
+
+        /** The index of this range, for a view {@code flat.get(range.index())} of a rank-1 vector. */
+        public INDArrayIndex index() {
+            return NDArrayIndex.interval(from, to);
+        }
+    }
+
+    /**
+     * The segments whose role {@code keep} accepts, as the fewest ranges: consecutive accepted segments are merged into
+     * one range (in a network whose layers have no biases and no batch norm, that is one range for the whole vector).
+     */
+    public List<Range> ranges(Predicate<ParameterRole> keep) {
+        List<Range> out = new ArrayList<>();
+        long from = -1;
+        long to = -1;
+        for (Segment s : segments) {
+            if (!keep.test(s.role) || s.length == 0) {
+                continue;
+            }
+            if (s.offset != to) {
+                if (to > from) {
+                    out.add(new Range(from, to));
+                }
+                from = s.offset;
+            }
+            to = s.offset + s.length;
+        }
+        if (to > from) {
+            out.add(new Range(from, to));
+        }
+        return List.copyOf(out);
     }
 
     public List<Segment> withRole(ParameterRole role) {

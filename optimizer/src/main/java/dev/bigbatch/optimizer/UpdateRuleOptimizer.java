@@ -25,8 +25,8 @@ import java.util.List;
  *   <li>Δ = rule(ḡ, η_t, t); w ← w − Δ − (decoupled decay η_t λ w_{t−1}, if so configured);</li>
  * </ol>
  * The step allocates no parameter-sized arrays of its own (the mean gradient goes into a buffer reused across steps,
- * batch-norm statistics are handled through views of their segments): allocating and first touching a 100 MB array
- * costs more than the arithmetic of a whole step on a ResNet-50-sized vector.
+ * batch-norm statistics and weight decay act in place on views of their segments): allocating and first touching a
+ * 100 MB array costs more than the arithmetic of a whole step on a ResNet-50-sized vector.
  */
 public abstract class UpdateRuleOptimizer implements Optimizer {
     protected final ParameterLayout layout;
@@ -34,8 +34,9 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     protected final WeightDecay weightDecay;
     protected final double clipNorm;
     private final List<ParameterLayout.Segment> statistics;
-    private INDArray decayMask;
+    private final List<ParameterLayout.Range> decayed;
     private INDArray gradient;
+    private INDArray castGradient;
     protected long step;
 
     protected UpdateRuleOptimizer(ParameterLayout layout, LearningRateSchedule schedule, WeightDecay weightDecay,
@@ -45,6 +46,7 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         this.weightDecay = weightDecay;
         this.clipNorm = clipNorm;
         this.statistics = layout.withRole(ParameterRole.NORM_STATISTIC);
+        this.decayed = weightDecay.decayedRanges(layout);
     }
 
     @Override
@@ -61,23 +63,23 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         if (clipNorm > 0 && gradNorm > clipNorm) {
             g.muli(clipNorm / gradNorm);
         }
-        INDArray mask = decayMask(w.dataType());
-        weightDecay.addToGradient(g, w, mask);
+        weightDecay.addToGradient(g, w, decayed);
         double lr = schedule.at(step);
-        INDArray decoupled = weightDecay.decoupledTerm(w, mask, lr);
         beforeUpdate(sums);
         INDArray delta = update(g, lr, step);
         zero(delta, statistics);
-        if (decoupled != null) {
-            delta.addi(decoupled);
-        }
+        // The rules never see w, so it is still w_{t−1} here: decoupled decay is taken from the weights before the step.
+        weightDecay.addDecoupled(delta, w, decayed, lr);
         afterUpdate(delta);
         w.subi(delta);
         step++;
         return new StepReport(lr, gradNorm, delta.norm2Number().doubleValue());
     }
 
-    /** Σg / count in a buffer reused across steps (FLOAT parameters), or a new array of the parameters' type. */
+    /**
+     * Σg / count in buffers reused across steps: divided in FLOAT, the type of the sums (as
+     * {@link StepSums#meanGradient} does), then cast for parameters of another type.
+     */
     private INDArray meanGradient(StepSums sums, INDArray params) {
         float[] sum = sums.gradientSum();
         if (sum == null || sums.count() == 0) {
@@ -86,14 +88,18 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         if (sum.length != params.length()) {
             throw new IllegalArgumentException("gradient has " + sum.length + " values, parameters " + params.length());
         }
-        if (params.dataType() != DataType.FLOAT) {
-            return sums.meanGradient().castTo(params.dataType());
-        }
         if (gradient == null) {
             gradient = Nd4j.create(DataType.FLOAT, sum.length);
         }
         gradient.data().setData(sum);
-        return gradient.divi(sums.count());
+        gradient.divi(sums.count());
+        if (params.dataType() == DataType.FLOAT) {
+            return gradient;
+        }
+        if (castGradient == null || castGradient.dataType() != params.dataType()) {
+            castGradient = Nd4j.create(params.dataType(), sum.length);
+        }
+        return castGradient.assign(gradient);
     }
 
     /** A rank-1 view of the parameter vector (DL4J holds it as a 1 × n row). */
@@ -107,13 +113,6 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
                     + java.util.Arrays.toString(params.shape()));
         }
         return v;
-    }
-
-    private INDArray decayMask(DataType type) {
-        if (decayMask == null && weightDecay.enabled()) {
-            decayMask = weightDecay.mask(layout, type);
-        }
-        return decayMask;
     }
 
     /** Sets the entries of {@code segments} to 0 in the flat vector {@code v}. */
@@ -133,16 +132,6 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
             params.get(range).subi(g.get(range));
             g.get(range).assign(0);
         }
-    }
-
-    /**
-     * Subtracts the mean batch-norm running-statistic deltas from {@code params} and zeroes them in {@code g}, given
-     * a 0/1 mask of the statistics. Same result as the segment form, at the cost of a parameter-sized temporary.
-     */
-    public static void applyStatisticDeltas(INDArray params, INDArray g, INDArray statisticMask) {
-        INDArray statDelta = g.mul(statisticMask);
-        params.subi(statDelta);
-        g.subi(statDelta);
     }
 
     /**

@@ -70,4 +70,19 @@ class ParameterLayoutTest {
         net.init();
         assertSegmentsMatchViews(net);
     }
+
+    @Test
+    void rangesMergeConsecutiveAcceptedSegmentsAndSkipEmptyOnes() {
+        ParameterLayout layout = OptimizerFixtures.layout(ParameterRole.BIAS, 2, ParameterRole.WEIGHT, 3,
+                ParameterRole.WEIGHT, 0, ParameterRole.WEIGHT, 4, ParameterRole.NORM_SCALE, 1, ParameterRole.BIAS, 0,
+                ParameterRole.WEIGHT, 5, ParameterRole.NORM_STATISTIC, 2, ParameterRole.WEIGHT, 0,
+                ParameterRole.BIAS, 1, ParameterRole.WEIGHT, 6);
+        assertEquals(List.of(new ParameterLayout.Range(2, 9), new ParameterLayout.Range(10, 15),
+                new ParameterLayout.Range(18, 24)), layout.ranges(r -> r == ParameterRole.WEIGHT));
+        assertEquals(List.of(new ParameterLayout.Range(0, 24)), layout.ranges(r -> true));
+        assertEquals(List.of(), layout.ranges(r -> r == ParameterRole.NORM_SHIFT));
+        // The empty bias between the scale and the next weights does not split them: nothing lies between.
+        assertEquals(List.of(new ParameterLayout.Range(2, 15), new ParameterLayout.Range(18, 24)),
+                layout.ranges(r -> r == ParameterRole.WEIGHT || r == ParameterRole.NORM_SCALE));
+    }
 }

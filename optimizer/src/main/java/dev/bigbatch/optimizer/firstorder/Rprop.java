@@ -107,7 +107,8 @@ public final class Rprop extends UpdateRuleOptimizer {
             stepSizes = Nd4j.valueArrayOf(g.shape(), config.common().learningRate(), g.dataType());
             previousGradient = Nd4j.zeros(g.dataType(), g.shape());
         }
-        INDArray s = Transforms.sign(g.mul(previousGradient), false);
+        // s = sign(g_{t−1} g_t), computed in the buffer of g_{t−1}, which is overwritten with g_t below.
+        INDArray s = Transforms.sign(previousGradient.muli(g), false);
         // Sign −1/0/+1 → factor η−/1/η+; the conditions hit disjoint sets, so their order does not matter.
         INDArray factor = s.dup();
         BooleanIndexing.replaceWhere(factor, config.increase(), Conditions.greaterThan(0));

@@ -2,6 +2,7 @@ package dev.bigbatch.optimizer.neumann;
 
 import dev.bigbatch.optimizer.ParameterLayout;
 import dev.bigbatch.optimizer.ParameterRole;
+import dev.bigbatch.optimizer.regularization.WeightDecay;
 import dev.bigbatch.optimizer.stats.ShardContext;
 import dev.bigbatch.optimizer.stats.ShardStatistic;
 import dev.bigbatch.optimizer.stats.StepSums;
@@ -12,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -91,7 +93,7 @@ public final class NeumannInnerLoop implements ShardStatistic {
      */
     INDArray iterate(INDArray base, INDArray e, ParameterLayout layout, UnaryOperator<INDArray> meanGradientAt) {
         INDArray m = Nd4j.zeros(base.dataType(), base.length());
-        INDArray decayMask = l2 > 0 ? layout.mask(decayed::contains, base.dataType()) : null;
+        List<ParameterLayout.Range> decayedRanges = l2 > 0 ? layout.ranges(decayed::contains) : List.of();
         for (int k = 0; k < iterations; k++) {
             INDArray shift = m.mul(momentum);
             INDArray displaced = base.add(shift);
@@ -99,9 +101,7 @@ public final class NeumannInnerLoop implements ShardStatistic {
             for (ParameterLayout.Segment s : layout.withRole(ParameterRole.NORM_STATISTIC)) {
                 d.get(NDArrayIndex.interval(s.offset(), s.offset() + s.length())).assign(0);
             }
-            if (decayMask != null) {
-                d.addi(displaced.muli(decayMask).muli(l2));
-            }
+            WeightDecay.addScaled(d, l2, displaced, decayedRanges);
             regularizer.addGradient(d, shift.addi(e));
             m.muli(momentum).subi(d.muli(learningRate));
         }

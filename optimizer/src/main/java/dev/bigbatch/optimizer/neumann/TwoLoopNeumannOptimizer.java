@@ -95,7 +95,8 @@ public final class TwoLoopNeumannOptimizer extends UpdateRuleOptimizer {
             throw new IllegalArgumentException("Neumann iterate has " + meanIterate.length() + " values, parameters "
                     + g.length());
         }
-        return meanIterate.castTo(g.dataType()).negi();
+        // −m̄ in place: in the iterate buffer, or cast into g's buffer when the parameters are not FLOAT.
+        return (meanIterate.dataType() == g.dataType() ? meanIterate : g.assign(meanIterate)).negi();
     }
 
     @Override
