@@ -109,11 +109,13 @@ public final class Rprop extends UpdateRuleOptimizer {
         }
         // s = sign(g_{t−1} g_t), computed in the buffer of g_{t−1}, which is overwritten with g_t below.
         INDArray s = Transforms.sign(previousGradient.muli(g), false);
-        // Sign −1/0/+1 → factor η−/1/η+; the conditions hit disjoint sets, so their order does not matter.
+        // Sign +1/0/−1 → factor η+/1/η−, by strict comparisons only, in an order where no replaced value matches a
+        // later condition (η+ > 1, then 1, then η− > 0). ND4J's equals condition has a 1e-5 tolerance: an η− below it
+        // would be taken for a zero sign and become 1.
         INDArray factor = s.dup();
-        BooleanIndexing.replaceWhere(factor, config.increase(), Conditions.greaterThan(0));
+        BooleanIndexing.replaceWhere(factor, config.increase(), Conditions.greaterThan(0.5));
+        BooleanIndexing.replaceWhere(factor, 1.0, Conditions.absLessThan(0.5));
         BooleanIndexing.replaceWhere(factor, config.decrease(), Conditions.lessThan(0));
-        BooleanIndexing.replaceWhere(factor, 1.0, Conditions.equals(0));
         stepSizes.muli(factor);
         Transforms.min(stepSizes, config.maxStep(), false);
         Transforms.max(stepSizes, config.minStep(), false);

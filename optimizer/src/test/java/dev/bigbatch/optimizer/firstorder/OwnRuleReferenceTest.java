@@ -1,6 +1,8 @@
 package dev.bigbatch.optimizer.firstorder;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static dev.bigbatch.optimizer.OptimizerFixtures.doubles;
 import static dev.bigbatch.optimizer.firstorder.ReferenceHarness.BASE_RATE;
@@ -16,9 +18,11 @@ import static dev.bigbatch.optimizer.firstorder.ReferenceHarness.filled;
  */
 class OwnRuleReferenceTest {
 
-    @Test
-    void rpropMatchesIgelHuskenIRpropMinus() {
-        double up = 1.3, down = 0.4, max = 0.3, min = 0.02, initial = 0.1;
+    /** The second row has η− and η+ − 1 at the smallest values the config accepts (1e-6), below ND4J's 1e-5 equality tolerance. */
+    @ParameterizedTest
+    @CsvSource({"1.3, 0.4", "1.000001, 0.000001", "10, 0.999999"})
+    void rpropMatchesIgelHuskenIRpropMinus(double up, double down) {
+        double max = 0.3, min = 0.02, initial = 0.1;
         check("name = rprop, learning-rate = " + initial + ", increase = " + up + ", decrease = " + down
                 + ", max-step = " + max + ", min-step = " + min, new Reference() {
             final double[] step = filled(initial), previous = new double[N];
