@@ -6,10 +6,9 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.util.ConvolutionUtils;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.convolution.Convolution;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
@@ -22,8 +21,9 @@ import java.util.Arrays;
  * (M2.1, {@code preOutput} and {@code backpropGradient}): NHWC input permuted to NCHW; padding from the
  * configuration, or for {@code ConvolutionMode.Same} the top-left padding of
  * {@code ConvolutionUtils.getSameModeTopLeftPadding}; {@code Convolution.im2col} with the layer's kernel, stride and
- * dilation into a [examples, outH, outW, channels, kH, kW] array, whose rows are then (example, outH, outW) and whose
- * columns (channel, kH, kW) match the c-order of W [nOut, nIn, kH, kW].
+ * dilation into a [examples, outH, outW, channels, kH, kW] view of the rows, whose rows are then (example, outH, outW)
+ * and whose columns (channel, kH, kW) match the c-order of W [nOut, nIn, kH, kW]. Rows are built in the input's own
+ * type ({@link CurvatureBlock#rowType}), which only copies values: no rounding.
  */
 public final class ConvolutionBlock implements CurvatureBlock {
     private final BlockId id;
@@ -80,8 +80,10 @@ public final class ConvolutionBlock implements CurvatureBlock {
     }
 
     @Override
-    public INDArray inputRows(INDArray layerInput) {
-        INDArray x = nchw(layerInput).castTo(DataType.DOUBLE);
+    public void inputRows(INDArray layerInput, INDArray rows) {
+        // No copy for a FLOAT input into FLOAT rows (castTo returns the array itself): im2col reads the recorded input,
+        // NHWC through a permuted view.
+        INDArray x = nchw(layerInput).castTo(rows.dataType());
         if (x.size(1) != nIn) {
             throw new IllegalStateException("convolution block " + id + ": input " + Arrays.toString(layerInput.shape())
                     + " does not have " + nIn + " channels");
@@ -90,24 +92,37 @@ public final class ConvolutionBlock implements CurvatureBlock {
         int[] out = geometry[0];
         int[] pad = geometry[1];
         long examples = x.size(0);
-        INDArray col = Nd4j.createUninitialized(DataType.DOUBLE,
-                new long[]{examples, out[0], out[1], nIn, kernel[0], kernel[1]}, 'c');
-        // DL4J's im2col wants [examples, channels, kH, kW, outH, outW]; this permuted view of col is that.
+        long patch = (long) nIn * kernel[0] * kernel[1];
+        checkRows(rows, examples * out[0] * out[1], inputDim(), "input");
+        // The patch columns of rows, seen as [examples, outH, outW, channels, kH, kW] (a view: reshape with
+        // enforceView fails rather than copy), permuted to the [examples, channels, kH, kW, outH, outW] DL4J's
+        // im2col writes; so the patches land in place, next to the bias column, without a second buffer.
+        INDArray patches = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, patch))
+                .reshape('c', true, examples, out[0], out[1], nIn, kernel[0], kernel[1]);
         Convolution.im2col(x, kernel[0], kernel[1], stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1],
-                mode == ConvolutionMode.Same, col.permute(0, 3, 4, 5, 1, 2));
-        INDArray rows = col.reshape('c', examples * out[0] * out[1], (long) nIn * kernel[0] * kernel[1]);
-        return bias ? Nd4j.hstack(rows, Nd4j.ones(DataType.DOUBLE, rows.rows(), 1)) : rows;
+                mode == ConvolutionMode.Same, patches.permute(0, 3, 4, 5, 1, 2));
+        if (bias) {
+            rows.get(NDArrayIndex.all(), NDArrayIndex.point(patch)).assign(1.0);
+        }
     }
 
     @Override
-    public INDArray gradientRows(INDArray preActivationGradient) {
+    public void gradientRows(INDArray preActivationGradient, INDArray rows) {
         INDArray d = preActivationGradient;
         if (d.rank() != 4 || d.size(1) != nOut) {
             throw new IllegalStateException("convolution block " + id + ": pre-activation gradient "
                     + Arrays.toString(d.shape()) + " is not NCHW with " + nOut + " channels");
         }
-        return d.castTo(DataType.DOUBLE).permute(0, 2, 3, 1).dup('c')
-                .reshape('c', d.size(0) * d.size(2) * d.size(3), nOut);
+        checkRows(rows, d.size(0) * d.size(2) * d.size(3), nOut, "pre-activation gradient");
+        rows.reshape('c', true, d.size(0), d.size(2), d.size(3), nOut).assign(d.castTo(rows.dataType())
+                .permute(0, 2, 3, 1));
+    }
+
+    private void checkRows(INDArray rows, long expectedRows, long columns, String what) {
+        if (rows.rank() != 2 || rows.rows() != expectedRows || rows.columns() != columns || rows.ordering() != 'c') {
+            throw new IllegalStateException("convolution block " + id + ": " + what + " rows must be c-order ["
+                    + expectedRows + ", " + columns + "], not " + rows.ordering() + Arrays.toString(rows.shape()));
+        }
     }
 
     private INDArray nchw(INDArray input) {
