@@ -25,9 +25,10 @@ import java.util.Arrays;
  * with rows (example, outH, outW) and columns (channel, kH, kW) in the c-order of W [nOut, nIn, kH, kW]. DL4J builds
  * them with {@code Convolution.im2col}; here they are kH·kW strided copies from a zero-padded copy of the input, one
  * per kernel offset, written straight into the rows next to the bias column: the same values (tested against DL4J's
- * weight gradient for padding, stride, dilation, Same mode and NHWC), about four times faster than im2col into the
- * same rows at ResNet-20 size (10–15 ms against 46–52 ms for 32 examples of 16×32×32, one thread). Rows are built in
- * the input's own type ({@link CurvatureBlock#rowType}): only copies, no rounding.
+ * weight gradient and bit for bit against im2col, for padding, stride, dilation, Same mode and NHWC), in less time:
+ * replacing im2col took the whole factor statistic of a ResNet-20 ghost batch from 1.49 to 1.17 gradient passes on
+ * one core ({@code KfacFactorCostBench}, docs/BENCHMARKS.md issue 4). Rows are built in the input's own type ({@link CurvatureBlock#rowType}): only copies,
+ * no rounding.
  */
 public final class ConvolutionBlock implements CurvatureBlock {
     private final BlockId id;

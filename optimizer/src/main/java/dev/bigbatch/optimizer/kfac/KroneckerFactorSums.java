@@ -18,24 +18,25 @@ import java.util.Map;
  * FLOAT for every model the jobs build, DOUBLE for a DOUBLE network. For a FLOAT network:
  * <ul>
  *   <li>building ā and g in FLOAT is exact: the recorded inputs and pre-activation gradients are FLOAT values, and
- *       im2col, the bias column and the layout changes only copy them (plus zeros and ones);</li>
+ *       the patch copies, the bias column and the layout changes only copy them (plus zeros and ones);</li>
  *   <li>the only rounding is in the products, each chunk's Σ ā āᵀ summed by one FLOAT gemm over its rows
  *       (examples × |T|, up to tens of thousands); DL4J's backward pass forms the same layer's weight gradient
  *       Σ g āᵀ as a FLOAT sum over the same rows (the FLOAT rows reproduce it bit for bit,
  *       {@code KroneckerFactorStatisticConvTest}), so the factors get the precision of the gradient they
  *       precondition;</li>
  *   <li>chunks are added into the sums in FLOAT, in place (gemm with β = 1): a ghost batch has few chunks (one at
- *       ResNet-20 size), so this adds one rounding per chunk to the thousands inside each gemm; a DOUBLE accumulator
- *       would cost a d×d temporary and a cast per chunk for nothing measurable, and the sum is rounded to FLOAT when
- *       it enters {@link StepSums} anyway, where ghost batches are added in a fixed tree order.</li>
+ *       ResNet-20 size), so this adds one rounding per chunk to the thousands inside each gemm (the precision test
+ *       sees the same error with 32 one-example chunks as with one chunk); a DOUBLE accumulator would cost a d×d
+ *       temporary and a cast per chunk, and the sum is rounded to FLOAT when it enters {@link StepSums} anyway,
+ *       where ghost batches are added in a fixed tree order.</li>
  * </ul>
  * Measured on FLOAT convolutions over a CIFAR-sized ghost batch (up to 32,768 rows) against DOUBLE products of the
  * same rows, the factors differ by at most 2.1e-7 relative (Frobenius norm; {@code KroneckerFactorPrecisionTest}),
  * against 1e-8 to 3e-8 for rounding the exact sums to FLOAT, which the sums on the wire always had: far below the
  * sampling error of a factor estimate (its examples are a random batch, and the true Fisher's targets are sampled)
- * and the damping the driver adds (λ = 1e-3 by default). Each
- * ghost batch's sums are computed by one thread from that batch alone, in an order fixed by the block and the ghost
- * batch size, so they are the same bits however the batch is partitioned. Before this, the rows were built in DOUBLE:
+ * and the damping the driver adds (λ = 1e-3 by default). Each ghost batch's sums are computed by one thread from that
+ * batch alone, in an order fixed by the block and the ghost batch size, so they are the same bits however the batch
+ * is partitioned. Before this, the rows were built in DOUBLE:
  * twice the bytes and an extra copy of every input, for products that ended in FLOAT (docs/BENCHMARKS.md, issue 4).
  *
  * <p>All blocks and chunks fill one {@link RowBuffer} for ā and one for g, so a ghost batch allocates its largest
