@@ -1,6 +1,8 @@
 package dev.bigbatch.optimizer.kfac;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The executor side of one layer's Kronecker block: turns what the layer saw in a forward/backward pass — its input
@@ -31,18 +33,46 @@ public interface CurvatureBlock {
     long positions(INDArray layerInput);
 
     /**
-     * Rows ā as a new DOUBLE [examples·|T|, {@link #inputDim()}] matrix, rows ordered by (example, output row, output
-     * column).
+     * Writes rows ā into {@code rows}, a c-order [examples·|T|, {@link #inputDim()}] matrix of the {@link #rowType} of
+     * {@code layerInput}, ordered by (example, output row, output column). Every entry is written: {@code rows} may
+     * hold anything before (the factor sums reuse one buffer for all blocks and chunks).
      *
      * @param layerInput the layer's input as the layer used it (after any input dropout)
      */
-    INDArray inputRows(INDArray layerInput);
+    void inputRows(INDArray layerInput, INDArray rows);
 
     /**
-     * Rows g as a new DOUBLE [examples·|T|, {@link #outputDim()}] matrix, ordered as {@link #inputRows}.
+     * Writes rows g into {@code rows}, a c-order [examples·|T|, {@link #outputDim()}] matrix, ordered as
+     * {@link #inputRows}; every entry is written.
      *
      * @param preActivationGradient dL/dz with L the loss summed over examples; for a convolution in NCHW layout,
      *                              which is how DL4J's ConvolutionLayer computes it whatever its data format
      */
-    INDArray gradientRows(INDArray preActivationGradient);
+    void gradientRows(INDArray preActivationGradient, INDArray rows);
+
+    /** Rows ā as a new matrix of the {@link #rowType} of {@code layerInput}. */
+    default INDArray inputRows(INDArray layerInput) {
+        INDArray rows = Nd4j.createUninitialized(rowType(layerInput.dataType()),
+                new long[]{layerInput.size(0) * positions(layerInput), inputDim()}, 'c');
+        inputRows(layerInput, rows);
+        return rows;
+    }
+
+    /** Rows g as a new matrix of the {@link #rowType} of {@code preActivationGradient}. */
+    default INDArray gradientRows(INDArray preActivationGradient) {
+        INDArray rows = Nd4j.createUninitialized(rowType(preActivationGradient.dataType()),
+                new long[]{preActivationGradient.length() / outputDim(), outputDim()}, 'c');
+        gradientRows(preActivationGradient, rows);
+        return rows;
+    }
+
+    /**
+     * The type rows and factor products are formed in, for a network whose activations have type {@code recorded}:
+     * that type for FLOAT and DOUBLE networks, FLOAT for narrower ones (HALF, BFLOAT16), whose 8- to 11-bit
+     * significands would lose most of a sum of thousands of products. See {@link KroneckerFactorSums} for why FLOAT
+     * suffices.
+     */
+    static DataType rowType(DataType recorded) {
+        return recorded == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+    }
 }

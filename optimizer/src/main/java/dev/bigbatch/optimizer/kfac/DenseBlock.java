@@ -2,9 +2,8 @@ package dev.bigbatch.optimizer.kfac;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.Arrays;
 
@@ -59,19 +58,27 @@ public final class DenseBlock implements CurvatureBlock {
     }
 
     @Override
-    public INDArray inputRows(INDArray layerInput) {
+    public void inputRows(INDArray layerInput, INDArray rows) {
         check(layerInput, nIn, "input");
-        INDArray a = layerInput.castTo(DataType.DOUBLE);
-        if (!bias) {
-            return a.dup('c');
+        checkRows(rows, layerInput.rows(), inputDim());
+        rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, nIn)).assign(layerInput.castTo(rows.dataType()));
+        if (bias) {
+            rows.get(NDArrayIndex.all(), NDArrayIndex.point(nIn)).assign(1.0);
         }
-        return Nd4j.hstack(a, Nd4j.ones(DataType.DOUBLE, a.rows(), 1));
     }
 
     @Override
-    public INDArray gradientRows(INDArray preActivationGradient) {
+    public void gradientRows(INDArray preActivationGradient, INDArray rows) {
         check(preActivationGradient, nOut, "pre-activation gradient");
-        return preActivationGradient.castTo(DataType.DOUBLE).dup('c');
+        checkRows(rows, preActivationGradient.rows(), nOut);
+        rows.assign(preActivationGradient.castTo(rows.dataType()));
+    }
+
+    private void checkRows(INDArray rows, long expectedRows, int columns) {
+        if (rows.rank() != 2 || rows.rows() != expectedRows || rows.columns() != columns) {
+            throw new IllegalStateException("dense block " + id + ": rows must be [" + expectedRows + ", " + columns
+                    + "], not " + Arrays.toString(rows.shape()));
+        }
     }
 
     private void check(INDArray x, int columns, String what) {

@@ -10,25 +10,55 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An executor's running factor sums over its shard, in DOUBLE: A = Σ ā āᵀ and G = Σ (1/|T|) g gᵀ per block
+ * An executor's running factor sums over its shard: A = Σ ā āᵀ and G = Σ (1/|T|) g gᵀ per block
  * ({@link CurvatureBlock}), plus the example count. Sent once per shard into {@link StepSums} as packed upper
  * triangles ({@link PackedSymmetric}) under the block's keys, and {@link BlockId#COUNT_KEY}.
+ *
+ * <p><b>Precision.</b> Rows and products are formed in the network's own type ({@link CurvatureBlock#rowType}):
+ * FLOAT for every model the jobs build, DOUBLE for a DOUBLE network. For a FLOAT network:
+ * <ul>
+ *   <li>building ā and g in FLOAT is exact: the recorded inputs and pre-activation gradients are FLOAT values, and
+ *       the patch copies, the bias column and the layout changes only copy them (plus zeros and ones);</li>
+ *   <li>the only rounding is in the products, each chunk's Σ ā āᵀ summed by one FLOAT gemm over its rows
+ *       (examples × |T|, up to tens of thousands); DL4J's backward pass forms the same layer's weight gradient
+ *       Σ g āᵀ as a FLOAT sum over the same rows (the FLOAT rows reproduce it bit for bit,
+ *       {@code KroneckerFactorStatisticConvTest}), so the factors get the precision of the gradient they
+ *       precondition;</li>
+ *   <li>chunks are added into the sums in FLOAT, in place (gemm with β = 1): a ghost batch has few chunks (one at
+ *       ResNet-20 size), so this adds one rounding per chunk to the thousands inside each gemm (the precision test
+ *       sees the same error with 32 one-example chunks as with one chunk); a DOUBLE accumulator would cost a d×d
+ *       temporary and a cast per chunk, and the sum is rounded to FLOAT when it enters {@link StepSums} anyway,
+ *       where ghost batches are added in a fixed tree order.</li>
+ * </ul>
+ * Measured on FLOAT convolutions over a CIFAR-sized ghost batch (up to 32,768 rows) against DOUBLE products of the
+ * same rows, the factors differ by at most 2.1e-7 relative (Frobenius norm; {@code KroneckerFactorPrecisionTest}),
+ * against 1e-8 to 3e-8 for rounding the exact sums to FLOAT, which the sums on the wire always had: far below the
+ * sampling error of a factor estimate (its examples are a random batch, and the true Fisher's targets are sampled)
+ * and the damping the driver adds (λ = 1e-3 by default). Each ghost batch's sums are computed by one thread from that
+ * batch alone, in an order fixed by the block and the ghost batch size, so they are the same bits however the batch
+ * is partitioned. Before this, the rows were built in DOUBLE:
+ * twice the bytes and an extra copy of every input, for products that ended in FLOAT (docs/BENCHMARKS.md, issue 4).
+ *
+ * <p>All blocks and chunks fill one {@link RowBuffer} for ā and one for g, so a ghost batch allocates its largest
+ * patch matrix once instead of once per block and chunk.
  */
 final class KroneckerFactorSums {
-    /** Examples are processed in chunks whose expanded inputs hold at most this many values (64 MiB in DOUBLE). */
-    static final long CHUNK_VALUES = 1L << 23;
+    /** Examples are processed in chunks whose rows ā and g hold at most this many bytes. */
+    static final long CHUNK_BYTES = 64L << 20;
 
     private final Map<BlockId, INDArray[]> sums = new LinkedHashMap<>();
-    private final long chunkValues;
+    private final RowBuffer inputRows = new RowBuffer();
+    private final RowBuffer gradientRows = new RowBuffer();
+    private final long chunkBytes;
     private long examples;
 
     KroneckerFactorSums() {
-        this(CHUNK_VALUES);
+        this(CHUNK_BYTES);
     }
 
     /** With another chunk bound; for tests of the chunked accumulation. */
-    KroneckerFactorSums(long chunkValues) {
-        this.chunkValues = chunkValues;
+    KroneckerFactorSums(long chunkBytes) {
+        this.chunkBytes = chunkBytes;
     }
 
     /** Adds one ghost batch's rows for {@code block}. */
@@ -38,22 +68,25 @@ final class KroneckerFactorSums {
             throw new IllegalStateException(block.id() + ": " + n + " inputs but " + preActivationGradient.size(0)
                     + " pre-activation gradients");
         }
-        long positions = block.positions(layerInput);
-        long perExample = positions * block.inputDim();
-        long chunk = Math.max(1, CHUNK_VALUES / Math.max(1, perExample));
+        DataType type = CurvatureBlock.rowType(layerInput.dataType());
         INDArray[] acc = sums.computeIfAbsent(block.id(), id -> new INDArray[]{
-                Nd4j.zeros(DataType.DOUBLE, block.inputDim(), block.inputDim()),
-                Nd4j.zeros(DataType.DOUBLE, block.outputDim(), block.outputDim())});
+                Nd4j.zeros(type, block.inputDim(), block.inputDim()),
+                Nd4j.zeros(type, block.outputDim(), block.outputDim())});
+        if (acc[0].dataType() != type) {
+            throw new IllegalStateException(block.id() + ": " + type + " rows added to " + acc[0].dataType() + " sums");
+        }
+        long positions = block.positions(layerInput);
+        long bytesPerExample = positions * (block.inputDim() + block.outputDim()) * type.width();
+        long chunk = Math.max(1, chunkBytes / Math.max(1, bytesPerExample));
         for (long start = 0; start < n; start += chunk) {
             long end = Math.min(n, start + chunk);
-            INDArray a = block.inputRows(examples(layerInput, start, end));
-            INDArray g = block.gradientRows(examples(preActivationGradient, start, end));
-            if (a.rows() != g.rows()) {
-                throw new IllegalStateException(block.id() + ": " + a.rows() + " input rows but " + g.rows()
-                        + " gradient rows");
-            }
+            long rows = (end - start) * positions;
+            INDArray a = inputRows.matrix(type, rows, block.inputDim());
+            block.inputRows(examples(layerInput, start, end), a);
+            INDArray g = gradientRows.matrix(type, rows, block.outputDim());
+            block.gradientRows(examples(preActivationGradient, start, end), g);
             // In place (BLAS gemm, C ← α XᵀX + C): no d × d temporary per chunk, which for ResNet-50's widest block
-            // (d = 4608) would be 170 MB of DOUBLE per ghost batch.
+            // (d = 4608) would be 85 MB of FLOAT per ghost batch.
             Nd4j.gemm(a, a, acc[0], true, false, 1.0, 1.0);
             Nd4j.gemm(g, g, acc[1], true, false, 1.0 / positions, 1.0);
         }

@@ -16,6 +16,8 @@
  *   <li>{@code kfac.<kind>.<layer>.G}: Σ (1/|T|) g gᵀ, packed upper triangle;</li>
  *   <li>{@code kfac.count}: the number of examples summed.</li>
  * </ul>
+ * The rows ā and g and their products are formed in the network's own type, FLOAT for the jobs' models, in one reused
+ * buffer; why that precision suffices, and what it costs, is in {@link dev.bigbatch.optimizer.kfac.KroneckerFactorSums}.
  *
  * <h2>Driver</h2>
  * {@link dev.bigbatch.optimizer.kfac.KfacOptimizer} learns its blocks from those keys (so driver and executors cannot

@@ -4,21 +4,32 @@ import dev.bigbatch.optimizer.ParameterLayout;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ConvolutionUtils;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.bigbatch.optimizer.kfac.KroneckerFactorStatisticDenseTest.addOuter;
 import static dev.bigbatch.optimizer.kfac.KroneckerFactorStatisticDenseTest.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Convolution blocks (KFC) against a plain-Java convolution written here, and against DL4J's own weight gradient for
- * padding, stride, dilation, {@code Same} mode, NHWC and batch norm.
+ * padding, stride, dilation, {@code Same} mode, NHWC and batch norm, and patch by patch against DL4J's im2col.
  */
 class KroneckerFactorStatisticConvTest {
     private static final int N = 4;
@@ -54,8 +65,66 @@ class KroneckerFactorStatisticConvTest {
     }
 
     /**
+     * The patches equal DL4J's own im2col (as {@code ConvolutionLayer} calls it) bit for bit, in DOUBLE and FLOAT, for
+     * Truncate and Same mode (asymmetric padding), stride, dilation, NHWC, and a 1×1 stride-2 projection (no padding).
+     */
+    @Test
+    void patchesEqualDl4jIm2col() {
+        for (DataType type : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+            List<MultiLayerNetwork> nets = List.of(TinyNets.conv(1),
+                    TinyNets.convNet(2, ConvolutionMode.Same, CNN2DFormat.NCHW, false, type),
+                    TinyNets.convNet(3, ConvolutionMode.Same, CNN2DFormat.NHWC, false, type),
+                    projection(type));
+            for (MultiLayerNetwork net : nets) {
+                org.deeplearning4j.nn.api.Layer layer = net.getLayer(0);
+                ConvolutionLayer conf = (ConvolutionLayer) layer.conf().getLayer();
+                boolean nhwc = conf.getCnn2dDataFormat() == CNN2DFormat.NHWC;
+                INDArray x = Nd4j.rand(type, N, nhwc ? H : C, nhwc ? W : H, nhwc ? C : W).subi(0.5);
+                ConvolutionBlock block = ConvolutionBlock.of("0", layer);
+                INDArray rows = Nd4j.rand(type, N * block.positions(x), block.inputDim()); // garbage to overwrite
+                block.inputRows(x, rows);
+                INDArray expected = im2colRows(conf, nhwc ? x.permute(0, 3, 1, 2) : x);
+                assertEquals(Arrays.toString(expected.shape()), Arrays.toString(rows.shape()));
+                assertArrayEquals(expected.dup('c').data().asDouble(), rows.dup('c').data().asDouble(),
+                        conf.getConvolutionMode() + " " + conf.getCnn2dDataFormat() + " "
+                                + Arrays.toString(conf.getKernelSize()) + " " + type);
+            }
+        }
+    }
+
+    /** [2, 6, 7] → conv(4, 1×1, stride 2, no bias) → output: the shape of a ResNet projection shortcut. */
+    private static MultiLayerNetwork projection(DataType type) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4).dataType(type)
+                .list()
+                .layer(new ConvolutionLayer.Builder(1, 1).stride(2, 2).nOut(4).hasBias(false).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(H, W, C)).build());
+        net.init();
+        return net;
+    }
+
+    /** The rows as DL4J's ConvolutionLayer builds its patches: im2col, [n, oh, ow, c, kh, kw], plus a column of ones. */
+    private static INDArray im2colRows(ConvolutionLayer conf, INDArray x) {
+        int[] k = conf.getKernelSize();
+        int[] s = conf.getStride();
+        int[] d = conf.getDilation();
+        boolean same = conf.getConvolutionMode() == ConvolutionMode.Same;
+        int[] out = ConvolutionUtils.getOutputSize(x, k, s, same ? null : conf.getPadding(), conf.getConvolutionMode(),
+                d, CNN2DFormat.NCHW);
+        int[] pad = same ? ConvolutionUtils.getSameModeTopLeftPadding(out, new int[]{(int) x.size(2), (int) x.size(3)},
+                k, s, d) : conf.getPadding();
+        INDArray col = Nd4j.create(x.dataType(), x.size(0), out[0], out[1], x.size(1), k[0], k[1]);
+        Convolution.im2col(x, k[0], k[1], s[0], s[1], pad[0], pad[1], d[0], d[1], same, col.permute(0, 3, 4, 5, 1, 2));
+        INDArray rows = col.reshape('c', x.size(0) * out[0] * out[1], x.size(1) * k[0] * k[1]);
+        return conf.hasBias() ? Nd4j.hstack(rows, Nd4j.ones(x.dataType(), rows.rows(), 1)) : rows;
+    }
+
+    /**
      * The same on a FLOAT network, where DL4J runs its convolutions through the MKL-DNN helper on CPU: the recorders
-     * see the same input and delta. Tolerance: float rounding, observed 9e-8 relative.
+     * see the same input and delta. With the rows in FLOAT, as a FLOAT network's factors are built, the product is
+     * DL4J's gradient bit for bit (observed difference 0; 9e-8 relative when the rows were built in DOUBLE); the
+     * tolerance allows float rounding, should the helper sum in another order.
      */
     @Test
     void recordersWorkWithTheFloatHelperPath() {
