@@ -105,15 +105,19 @@ public final class KfacOptimizer extends UpdateRuleOptimizer {
     protected INDArray update(INDArray g, double lr, long t) {
         INDArray direction = precondition(g, lr);
         if (config.momentum() > 0) {
-            velocity = velocity == null ? direction : velocity.muli(config.momentum()).addi(direction);
-            direction = velocity;
+            // direction is g, the base class's reused buffer: the velocity must not alias it
+            velocity = velocity == null ? direction.dup() : velocity.muli(config.momentum()).addi(direction);
+            return g.assign(velocity).muli(lr);
         }
-        return direction.mul(lr);
+        return direction.muli(lr);
     }
 
-    /** d: ḡ, with each block that has an inverse replaced by its KL-clipped preconditioned gradient. */
+    /**
+     * d, in place of ḡ: each block that has an inverse is replaced by its KL-clipped preconditioned gradient. Every
+     * block is preconditioned (from ḡ) before any is written back, so g can hold the result.
+     */
     private INDArray precondition(INDArray g, double lr) {
-        INDArray direction = g.dup();
+        INDArray direction = g;
         List<KroneckerFactors> done = new ArrayList<>();
         List<INDArray> preconditioned = new ArrayList<>();
         double fisherNorm = 0;
