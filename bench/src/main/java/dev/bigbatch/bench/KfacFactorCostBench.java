@@ -1,6 +1,6 @@
 package dev.bigbatch.bench;
 
-import dev.bigbatch.jobs.train.SparkStepBench;
+import dev.bigbatch.jobs.train.SparkStepFixture;
 import dev.bigbatch.model.ModelFactory;
 import dev.bigbatch.model.ModelSpec;
 import dev.bigbatch.optimizer.ParameterLayout;
@@ -39,9 +39,9 @@ public final class KfacFactorCostBench {
     }
 
     public static void main(String[] args) {
-        String model = SparkStepBench.arg(args, "model", "resnet20");
-        int ghost = Integer.parseInt(SparkStepBench.arg(args, "ghost", "32"));
-        int rounds = Integer.parseInt(SparkStepBench.arg(args, "rounds", "7"));
+        String model = SparkStepFixture.arg(args, "model", "resnet20");
+        int ghost = Integer.parseInt(SparkStepFixture.arg(args, "ghost", "32"));
+        int rounds = Integer.parseInt(SparkStepFixture.arg(args, "rounds", "7"));
         ComputationGraph net = ModelFactory.build(new ModelSpec(model, 16, 10, 3, 32, 32, 1));
         DataSet batch = cifarLike(ghost, 10, 1);
         INDArray output = net.output(true, batch.getFeatures())[0];
