@@ -1,6 +1,5 @@
 package dev.bigbatch.bench;
 
-import dev.bigbatch.jobs.train.SparkStepFixture;
 import dev.bigbatch.model.ModelFactory;
 import dev.bigbatch.model.ModelSpec;
 import dev.bigbatch.optimizer.ParameterLayout;
@@ -39,9 +38,11 @@ public final class KfacFactorCostBench {
     }
 
     public static void main(String[] args) {
-        String model = SparkStepFixture.arg(args, "model", "resnet20");
-        int ghost = Integer.parseInt(SparkStepFixture.arg(args, "ghost", "32"));
-        int rounds = Integer.parseInt(SparkStepFixture.arg(args, "rounds", "7"));
+        BenchOptions options = BenchOptions.declare("KfacFactorCostBench").keys("model", "ghost", "rounds")
+                .parse(args);
+        String model = options.getString("model", "resnet20");
+        int ghost = options.getInt("ghost", 32);
+        int rounds = options.getInt("rounds", 7);
         ComputationGraph net = ModelFactory.build(new ModelSpec(model, 16, 10, 3, 32, 32, 1));
         DataSet batch = cifarLike(ghost, 10, 1);
         INDArray output = net.output(true, batch.getFeatures())[0];

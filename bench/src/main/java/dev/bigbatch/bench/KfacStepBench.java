@@ -57,11 +57,14 @@ public final class KfacStepBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     public static void main(String[] args) {
-        int rounds = Integer.parseInt(SparkStepFixture.arg(args, "rounds", "4"));
-        int cov = Integer.parseInt(SparkStepFixture.arg(args, "cov", "10"));
-        int inv = Integer.parseInt(SparkStepFixture.arg(args, "inv", "100"));
-        InverseLocation where = InverseLocation.of(SparkStepFixture.arg(args, "inverse-on", "executors"));
-        try (SparkStepFixture f = SparkStepFixture.start("KfacStepBench", args)) {
+        BenchOptions options = SparkStepFixture.options("KfacStepBench").keys("rounds", "cov", "inv", "inverse-on")
+                .parse(args);
+        int rounds = options.getInt("rounds", 4);
+        int cov = options.getInt("cov", 10);
+        int inv = options.getInt("inv", 100);
+        InverseLocation where = options.get("inverse-on", InverseLocation.EXECUTORS, InverseLocation::of,
+                "one of " + InverseLocation.configNames());
+        try (SparkStepFixture f = SparkStepFixture.start(options)) {
             run(f, rounds, cov, inv, where);
         }
     }

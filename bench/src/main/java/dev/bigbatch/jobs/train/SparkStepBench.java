@@ -1,5 +1,6 @@
 package dev.bigbatch.jobs.train;
 
+import dev.bigbatch.bench.BenchOptions;
 import dev.bigbatch.jobs.aggregate.GhostTree;
 import dev.bigbatch.jobs.data.ExampleBlock;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
@@ -28,9 +29,10 @@ import java.util.concurrent.Future;
  */
 public final class SparkStepBench {
     public static void main(String[] args) throws Exception {
-        int steps = Integer.parseInt(SparkStepFixture.arg(args, "steps", "6"));
-        int warmup = Integer.parseInt(SparkStepFixture.arg(args, "warmup", "2"));
-        try (SparkStepFixture f = SparkStepFixture.start("SparkStepBench", args)) {
+        BenchOptions options = SparkStepFixture.options("SparkStepBench").keys("steps", "warmup").parse(args);
+        int steps = options.getInt("steps", 6);
+        int warmup = options.getInt("warmup", 2);
+        try (SparkStepFixture f = SparkStepFixture.start(options)) {
             run(f, steps, warmup);
         }
     }

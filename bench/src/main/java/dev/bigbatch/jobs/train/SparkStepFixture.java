@@ -1,5 +1,6 @@
 package dev.bigbatch.jobs.train;
 
+import dev.bigbatch.bench.BenchOptions;
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.data.CifarImageDecoder;
 import dev.bigbatch.jobs.data.ExampleBlock;
@@ -24,11 +25,14 @@ import java.util.SplittableRandom;
  * (width 16, 10 classes, seed 1), its run spec (CIFAR decoder, augmentation on, ghost batches of {@value #GHOST})
  * broadcast once, the real {@link DistributedStep} over them and the split's {@link GlobalBatchSampler}.
  *
- * <p>Reads the options both benches share: {@code model=resnet20 batch=512 threads=2}. {@link #close()} destroys the
- * broadcast and stops the session.
+ * <p>Declares and reads the options both benches share, {@code model=resnet20 batch=512 threads=2}
+ * ({@link #options}); each bench adds its own keys. {@link #close()} destroys the broadcast and stops the session.
  */
 public final class SparkStepFixture implements AutoCloseable {
     public static final int GHOST = 32;
+    public static final String DEFAULT_MODEL = "resnet20";
+    public static final int DEFAULT_BATCH = 512;
+    public static final int DEFAULT_THREADS = 2;
     /** The split holds this many global batches. */
     private static final int SPLIT_BATCHES = 4;
     private static final long MODEL_SEED = 1;
@@ -47,12 +51,12 @@ public final class SparkStepFixture implements AutoCloseable {
     private final DistributedStep step;
     private final GlobalBatchSampler sampler;
 
-    private SparkStepFixture(String appName, String[] args) {
-        model = arg(args, "model", "resnet20");
-        batch = Integer.parseInt(arg(args, "batch", "512"));
-        threads = Integer.parseInt(arg(args, "threads", "2"));
+    private SparkStepFixture(BenchOptions options) {
+        model = options.getString("model", DEFAULT_MODEL);
+        batch = options.getInt("batch", DEFAULT_BATCH);
+        threads = options.getInt("threads", DEFAULT_THREADS);
         int n = SPLIT_BATCHES * batch;
-        spark = SparkSession.builder().master("local[" + threads + "]").appName(appName)
+        spark = SparkSession.builder().master("local[" + threads + "]").appName(options.bench())
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         records = syntheticRecords(n);
@@ -66,9 +70,17 @@ public final class SparkStepFixture implements AutoCloseable {
         sampler = new GlobalBatchSampler(n, batch, GHOST, 1);
     }
 
-    /** Starts the session {@code appName} and builds everything from the shared options among {@code args}. */
-    public static SparkStepFixture start(String appName, String[] args) {
-        return new SparkStepFixture(appName, args);
+    /** The options of a bench on this fixture: the shared {@code model}, {@code batch} and {@code threads}. */
+    public static BenchOptions.Declaration options(String bench) {
+        return BenchOptions.declare(bench).keys("model", "batch", "threads");
+    }
+
+    /**
+     * Starts a session named after the bench and builds everything from the shared options. Parse {@code options}
+     * (from {@link #options}) before calling: its values are checked before the session starts.
+     */
+    public static SparkStepFixture start(BenchOptions options) {
+        return new SparkStepFixture(options);
     }
 
     public String model() {
@@ -133,15 +145,5 @@ public final class SparkStepFixture implements AutoCloseable {
         var blocks = sc.parallelize(records, partitions).mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
                 .persist(StorageLevel.MEMORY_ONLY());
         return CachedSplit.of(blocks);
-    }
-
-    /** The value of {@code key=value} among {@code args}, or {@code def}. */
-    public static String arg(String[] args, String key, String def) {
-        for (String a : args) {
-            if (a.startsWith(key + "=")) {
-                return a.substring(key.length() + 1);
-            }
-        }
-        return def;
     }
 }
