@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,27 +39,40 @@ import java.util.OptionalLong;
  * {@link #main}.
  */
 public final class ConvergenceBench {
+    /** The options besides {@code rates.NAME}; defaults are at their getters in {@link #main}. */
+    static final List<String> KEYS = List.of("out", "docs", "dataset", "train", "test", "data-seed", "model", "width",
+            "batch", "ghost", "cap", "seed", "warmup", "train-sample", "target", "window", "also-targets", "only");
+    static final String RATES = "rates.";
+
     private ConvergenceBench() {
     }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
-        Path out = Path.of(arg(args, "out", "target/convergence")).toAbsolutePath();
-        Path docs = Path.of(arg(args, "docs", "docs"));
-        int batch = Integer.parseInt(arg(args, "batch", "2048"));
-        StepsToTarget criterion = new StepsToTarget(Double.parseDouble(arg(args, "target", "2.0")),
-                Integer.parseInt(arg(args, "window", "5")));
-        String only = arg(args, "only", "");
-        String given = arg(args, "dataset", "");
-        String dataset = given.isEmpty() ? dataset(out, Integer.parseInt(arg(args, "train", "20000")),
-                Integer.parseInt(arg(args, "test", "1000")), arg(args, "data-seed", "7")) : given;
+        BenchOptions options = options(args);
+        Path out = Path.of(options.getString("out", "target/convergence")).toAbsolutePath();
+        Path docs = Path.of(options.getString("docs", "docs"));
+        int batch = options.getInt("batch", 2048);
+        StepsToTarget criterion = new StepsToTarget(options.getDouble("target", 2.0), options.getInt("window", 5));
+        List<String> selected = groups(options);
+        Map<String, double[]> rates = rates(options);
+        double[] alsoTargets = options.getDoubles("also-targets", new double[0]);
+        String model = options.getString("model", "small-cnn");
+        int width = options.getInt("width", 8);
+        int ghost = options.getInt("ghost", 32);
+        int cap = options.getInt("cap", 50);
+        long seed = options.getLong("seed", 42);
+        int warmup = options.getInt("warmup", 5);
+        int trainSample = options.getInt("train-sample", 0);
+        int trainImages = options.getInt("train", 20000);
+        int testImages = options.getInt("test", 1000);
+        long dataSeed = options.getLong("data-seed", 7);
+        String given = options.getString("dataset", "");
+        String dataset = given.isEmpty() ? dataset(out, trainImages, testImages, String.valueOf(dataSeed)) : given;
         // From the dataset itself, also when it was given: Neumann's epoch clocks depend on it.
         long train = DatasetManifest.load(dataset, new Configuration()).split(DatasetLayout.TRAIN).count();
-        ConvergenceSweep sweep = new ConvergenceSweep(dataset,
-                arg(args, "model", "small-cnn"), Integer.parseInt(arg(args, "width", "8")), batch,
-                Integer.parseInt(arg(args, "ghost", "32")), Integer.parseInt(arg(args, "cap", "50")),
-                Long.parseLong(arg(args, "seed", "42")), Integer.parseInt(arg(args, "warmup", "5")),
-                Math.max(1, train / batch), Integer.parseInt(arg(args, "train-sample", "0")));
+        ConvergenceSweep sweep = new ConvergenceSweep(dataset, model, width, batch, ghost, cap, seed, warmup,
+                Math.max(1, train / batch), trainSample);
         System.out.printf(Locale.ROOT, "convergence sweep: %s width %d, %d train images, global batch %d (ghost %d), "
                         + "cap %d steps, target %.4g (mean of %d steps) on the %s loss, out %s%n", sweep.model(),
                 sweep.width(), train, batch, sweep.ghostBatch(), sweep.stepCap(), criterion.target(), criterion.window(),
@@ -68,14 +81,6 @@ public final class ConvergenceBench {
 
         Path runs = Files.createDirectories(out.resolve("runs"));
         List<ConvergenceRun.Outcome> outcomes = new ArrayList<>();
-        List<String> selected = only.isEmpty() ? List.of() : Arrays.asList(only.split(","));
-        Map<String, double[]> rates = new java.util.HashMap<>();
-        for (String a : args) {
-            if (a.startsWith("rates.")) {
-                String[] kv = a.substring("rates.".length()).split("=", 2);
-                rates.put(kv[0], Arrays.stream(kv[1].split(",")).mapToDouble(Double::parseDouble).toArray());
-            }
-        }
         for (ConvergenceSweep.Candidate c : sweep.candidates(selected, rates)) {
             System.out.println("run " + c.id() + ": submit/local.sh " + String.join(" ",
                     ConvergenceRun.quoted(ConvergenceRun.arguments(c, runs.resolve(c.id())))));
@@ -96,13 +101,10 @@ public final class ConvergenceBench {
         System.out.println();
         System.out.print(report.table());
         summary(report.best(), report, sweep.stepCap());
-        for (String t : arg(args, "also-targets", "").split(",")) {
-            if (!t.isBlank()) {
-                ConvergenceReport other = new ConvergenceReport(new StepsToTarget(Double.parseDouble(t),
-                        criterion.window()), outcomes);
-                System.out.printf(Locale.ROOT, "%nsensitivity, target %s:%n", t);
-                summary(other.best(), other, sweep.stepCap());
-            }
+        for (double t : alsoTargets) {
+            ConvergenceReport other = new ConvergenceReport(new StepsToTarget(t, criterion.window()), outcomes);
+            System.out.printf(Locale.ROOT, "%nsensitivity, target %s:%n", ConvergenceSweep.rate(t));
+            summary(other.best(), other, sweep.stepCap());
         }
         String stem = "convergence-b" + batch + (sweep.trainSample() > 0 ? "-train-sample" : "");
         ConvergenceReport.publish(docs.resolve(stem + ".csv"), report.csv());
@@ -201,12 +203,36 @@ public final class ConvergenceBench {
         return "n/a";
     }
 
-    static String arg(String[] args, String key, String def) {
-        for (String a : args) {
-            if (a.startsWith(key + "=")) {
-                return a.substring(key.length() + 1);
+    /** The arguments, checked against {@link #KEYS} and {@code rates.NAME}. */
+    static BenchOptions options(String... args) {
+        return BenchOptions.declare("ConvergenceBench").keys(KEYS).prefix(RATES).parse(args);
+    }
+
+    /** {@code only=NAME,...}: the groups of runs to run (empty: all), each one of the sweep's. */
+    static List<String> groups(BenchOptions o) {
+        List<String> only = o.getList("only", List.of());
+        for (String name : only) {
+            if (!ConvergenceSweep.LABELS.contains(name)) {
+                throw o.invalid("only", "names " + name + ", not one of " + ConvergenceSweep.LABELS);
             }
         }
-        return def;
+        return only;
+    }
+
+    /** {@code rates.NAME=r1,r2,...}: learning-rate grids replacing the standard ones, by group of runs. */
+    static Map<String, double[]> rates(BenchOptions o) {
+        Map<String, double[]> rates = new HashMap<>();
+        for (String key : o.keysWithPrefix(RATES)) {
+            String name = key.substring(RATES.length());
+            if (!ConvergenceSweep.LABELS.contains(name)) {
+                throw o.invalid(key, "is not for a group of runs of the sweep: " + ConvergenceSweep.LABELS);
+            }
+            double[] grid = o.getDoubles(key, null);
+            if (grid.length == 0) {
+                throw o.invalid(key, "is empty; give at least one learning rate");
+            }
+            rates.put(name, grid);
+        }
+        return rates;
     }
 }

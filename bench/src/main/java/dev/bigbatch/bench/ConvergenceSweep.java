@@ -60,6 +60,8 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
     public static final String PARTITIONS = "2";
     /** The Neumann runs whose epoch clocks are all scaled to the run length ({@link #neumannClockScale}). */
     public static final String NEUMANN_SCALED = "neumann-scaled";
+    /** The groups of runs, in the order they run: what {@code only} and {@code rates.NAME} select. */
+    public static final List<String> LABELS = List.of("momentum", "adam", "neumann", NEUMANN_SCALED, "kfac");
 
     /** The split of {@code metrics.jsonl} the curves are read from. */
     public String curveSplit() {
