@@ -9,10 +9,17 @@ import java.util.SplittableRandom;
  * float CHW (what the training loop does per example per step). Target (issue 5): at least 20,000 images/s per core.
  *
  * <pre>java ... dev.bigbatch.bench.CifarPipelineBench [images=400000]</pre>
+ * (or the count alone: {@code CifarPipelineBench 400000}).
  */
 public final class CifarPipelineBench {
+    private static final int DEFAULT_IMAGES = 400_000;
+
+    private CifarPipelineBench() {
+    }
+
     public static void main(String[] args) {
-        int n = args.length > 0 ? Integer.parseInt(args[0].replace("images=", "")) : 400_000;
+        int n = BenchOptions.declare("CifarPipelineBench").positional("images").parse(args)
+                .getInt("images", DEFAULT_IMAGES);
         SplittableRandom rng = new SplittableRandom(1);
         byte[][] images = new byte[1024][3072];
         for (byte[] img : images) {

@@ -58,12 +58,17 @@ public final class ImagePipelineBench {
     private static final int BATCH = 32;
     private static final int STEPS = 15;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final List<String> SECTIONS = List.of("decode", "prefetch", "prepare");
 
     private ImagePipelineBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> sections = args.length == 0 ? Set.of("decode", "prefetch", "prepare") : Set.of(args);
+        Set<String> sections = BenchOptions.declare("ImagePipelineBench").words(SECTIONS.toArray(String[]::new))
+                .parse(args).words();
+        if (sections.isEmpty()) {
+            sections = Set.copyOf(SECTIONS);
+        }
         opencv_core.setNumThreads(1);
         List<byte[]> jpegs = new ArrayList<>();
         long bytes = 0;

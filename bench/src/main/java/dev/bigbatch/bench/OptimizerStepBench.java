@@ -7,6 +7,7 @@ import dev.bigbatch.optimizer.ParameterLayout;
 import dev.bigbatch.optimizer.ParameterRole;
 import dev.bigbatch.optimizer.TrainingShape;
 import dev.bigbatch.optimizer.config.ConfigReader;
+import dev.bigbatch.optimizer.regularization.WeightDecay;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -41,7 +42,8 @@ import java.util.Random;
  * an ND4J workspace that counts every byte ND4J allocates during the step (a measure that does not depend on load).
  *
  * <p>Usage: {@code OptimizerStepBench [parameters] [rounds] [steps-per-round] [weight-decay=λ]
- * [weight-decay-mode=l2|decoupled]}.
+ * [weight-decay-mode=l2|decoupled]}; the three numbers can also be given as {@code parameters=}, {@code rounds=} and
+ * {@code steps-per-round=}.
  */
 public final class OptimizerStepBench {
     private static final long DEFAULT_PARAMETERS = 25_600_000L;
@@ -51,30 +53,23 @@ public final class OptimizerStepBench {
     private static final int WARMUP_STEPS = 5;
     private static final int DEFAULT_ROUNDS = 7;
     private static final int DEFAULT_STEPS_PER_ROUND = 5;
-    private static final List<String> OPTIONS = List.of("weight-decay", "weight-decay-mode");
     private static final String DECAYED = "+wd";
 
     private OptimizerStepBench() {
     }
 
     public static void main(String[] args) {
-        List<String> positional = new ArrayList<>();
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (eq < 0) {
-                positional.add(a);
-            } else if (OPTIONS.contains(a.substring(0, eq))) {
-                options.put(a.substring(0, eq), a.substring(eq + 1));
-            } else {
-                throw new IllegalArgumentException("unknown option " + a + "; options: " + OPTIONS);
-            }
+        BenchOptions options = BenchOptions.declare("OptimizerStepBench")
+                .positional("parameters", "rounds", "steps-per-round").keys("weight-decay", "weight-decay-mode")
+                .parse(args);
+        long n = options.getLong("parameters", DEFAULT_PARAMETERS);
+        int rounds = options.getInt("rounds", DEFAULT_ROUNDS);
+        int perRound = options.getInt("steps-per-round", DEFAULT_STEPS_PER_ROUND);
+        double decay = options.getDouble("weight-decay", 0);
+        String decayMode = options.getString("weight-decay-mode", WeightDecay.DEFAULT_MODE);
+        if (!WeightDecay.MODES.contains(decayMode)) {
+            throw options.invalid("weight-decay-mode", "is not one of " + WeightDecay.MODES);
         }
-        long n = positional.size() > 0 ? Long.parseLong(positional.get(0)) : DEFAULT_PARAMETERS;
-        int rounds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : DEFAULT_ROUNDS;
-        int perRound = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : DEFAULT_STEPS_PER_ROUND;
-        double decay = Double.parseDouble(options.getOrDefault("weight-decay", "0"));
-        String decayMode = options.getOrDefault("weight-decay-mode", "l2");
         ParameterLayout layout = layout(n);
         TrainingShape shape = new TrainingShape(1_000_000, 1_000, 4096);
         Map<String, String> configs = new LinkedHashMap<>();
