@@ -35,8 +35,10 @@ import java.util.OptionalLong;
  * (every curve) and {@code DOCS/convergence-b<batch>.png} (the best run per optimizer). Re-running with the same
  * {@code out} reuses finished runs, so a grid can be extended ({@code rates.NAME=r1,r2,...}) at the cost of the new
  * runs only. {@code dataset=URI} uses an already prepared dataset instead (e.g. another sweep's, to repeat runs with
- * another {@code seed=} into another {@code out}). Usage: {@code ConvergenceBench [key=value]...}, keys as in
- * {@link #main}.
+ * another {@code seed=} into another {@code out}). Usage: {@code ConvergenceBench [key=value]...}, keys
+ * {@link #KEYS} (defaults at their getters in {@link #main}) and {@code rates.NAME} for NAME in
+ * {@link ConvergenceSweep#LABELS}; an unknown key or NAME, or a name in {@code only} that is not a label, fails before
+ * anything runs.
  */
 public final class ConvergenceBench {
     /** The options besides {@code rates.NAME}; defaults are at their getters in {@link #main}. */
