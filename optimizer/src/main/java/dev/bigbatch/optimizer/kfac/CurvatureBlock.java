@@ -2,7 +2,6 @@ package dev.bigbatch.optimizer.kfac;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The executor side of one layer's Kronecker block: turns what the layer saw in a forward/backward pass — its input
@@ -49,22 +48,6 @@ public interface CurvatureBlock {
      *                              which is how DL4J's ConvolutionLayer computes it whatever its data format
      */
     void gradientRows(INDArray preActivationGradient, INDArray rows);
-
-    /** Rows ā as a new matrix of the {@link #rowType} of {@code layerInput}. */
-    default INDArray inputRows(INDArray layerInput) {
-        INDArray rows = Nd4j.createUninitialized(rowType(layerInput.dataType()),
-                new long[]{layerInput.size(0) * positions(layerInput), inputDim()}, 'c');
-        inputRows(layerInput, rows);
-        return rows;
-    }
-
-    /** Rows g as a new matrix of the {@link #rowType} of {@code preActivationGradient}. */
-    default INDArray gradientRows(INDArray preActivationGradient) {
-        INDArray rows = Nd4j.createUninitialized(rowType(preActivationGradient.dataType()),
-                new long[]{preActivationGradient.length() / outputDim(), outputDim()}, 'c');
-        gradientRows(preActivationGradient, rows);
-        return rows;
-    }
 
     /**
      * The type rows and factor products are formed in, for a network whose activations have type {@code recorded}:

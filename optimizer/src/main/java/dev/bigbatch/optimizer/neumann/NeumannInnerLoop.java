@@ -94,11 +94,12 @@ public final class NeumannInnerLoop implements ShardStatistic {
     INDArray iterate(INDArray base, INDArray e, ParameterLayout layout, UnaryOperator<INDArray> meanGradientAt) {
         INDArray m = Nd4j.zeros(base.dataType(), base.length());
         List<ParameterLayout.Range> decayedRanges = l2 > 0 ? layout.ranges(decayed::contains) : List.of();
+        List<ParameterLayout.Segment> statistics = layout.withRole(ParameterRole.NORM_STATISTIC);
         for (int k = 0; k < iterations; k++) {
             INDArray shift = m.mul(momentum);
             INDArray displaced = base.add(shift);
             INDArray d = meanGradientAt.apply(displaced);
-            for (ParameterLayout.Segment s : layout.withRole(ParameterRole.NORM_STATISTIC)) {
+            for (ParameterLayout.Segment s : statistics) {
                 d.get(NDArrayIndex.interval(s.offset(), s.offset() + s.length())).assign(0);
             }
             WeightDecay.addScaled(d, l2, displaced, decayedRanges);

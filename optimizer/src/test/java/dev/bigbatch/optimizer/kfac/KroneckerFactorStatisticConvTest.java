@@ -54,8 +54,8 @@ class KroneckerFactorStatisticConvTest {
             try (LayerRecorders rec = LayerRecorders.install(blocks)) {
                 INDArray flat = FakeShard.compute(net, (DataSet) c[1]).gradientSum().reshape(-1);
                 for (CurvatureBlocks.Bound b : blocks) {
-                    INDArray a = b.block().inputRows(rec.input(b));
-                    INDArray g = b.block().gradientRows(rec.preActivationGradient(b));
+                    INDArray a = BlockRows.input(b.block(), rec.input(b));
+                    INDArray g = BlockRows.gradient(b.block(), rec.preActivationGradient(b));
                     INDArray dl4j = KroneckerFactors.create(b.block().id(), ParameterLayout.of(net),
                             b.block().inputDim(), b.block().outputDim()).gradientMatrix(flat);
                     assertClose(dl4j, g.transpose().mmul(a), b.block().id() + " gradient, case " + cases.indexOf(c));
@@ -137,8 +137,8 @@ class KroneckerFactorStatisticConvTest {
         try (LayerRecorders rec = LayerRecorders.install(blocks)) {
             INDArray flat = FakeShard.compute(net, data).gradientSum().reshape(-1);
             for (CurvatureBlocks.Bound b : blocks) {
-                INDArray a = b.block().inputRows(rec.input(b));
-                INDArray g = b.block().gradientRows(rec.preActivationGradient(b));
+                INDArray a = BlockRows.input(b.block(), rec.input(b));
+                INDArray g = BlockRows.gradient(b.block(), rec.preActivationGradient(b));
                 INDArray dl4j = KroneckerFactors.create(b.block().id(), ParameterLayout.of(net),
                         b.block().inputDim(), b.block().outputDim()).gradientMatrix(flat);
                 assertClose(dl4j, g.transpose().mmul(a), b.block().id() + " gradient (FLOAT)", 1e-6);

@@ -34,8 +34,8 @@ class KroneckerFactorStatisticDenseTest {
                 flatGradient = FakeShard.compute(net, data).gradientSum().reshape(-1);
                 ParameterLayout layout = ParameterLayout.of(net);
                 for (CurvatureBlocks.Bound b : blocks) {
-                    INDArray a = b.block().inputRows(rec.input(b));
-                    INDArray g = b.block().gradientRows(rec.preActivationGradient(b));
+                    INDArray a = BlockRows.input(b.block(), rec.input(b));
+                    INDArray g = BlockRows.gradient(b.block(), rec.preActivationGradient(b));
                     INDArray sumOfOuterProducts = g.transpose().mmul(a);
                     INDArray dl4j = KroneckerFactors.create(b.block().id(), layout, b.block().inputDim(),
                             b.block().outputDim()).gradientMatrix(flatGradient);

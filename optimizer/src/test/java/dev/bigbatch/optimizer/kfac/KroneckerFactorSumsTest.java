@@ -34,8 +34,8 @@ class KroneckerFactorSumsTest {
                     INDArray delta = rec.preActivationGradient(blocks.get(i));
                     whole.add(block, input, delta);
                     perExample.add(block, input, delta);
-                    INDArray a = block.inputRows(input).castTo(DataType.DOUBLE);
-                    INDArray g = block.gradientRows(delta).castTo(DataType.DOUBLE);
+                    INDArray a = BlockRows.input(block, input).castTo(DataType.DOUBLE);
+                    INDArray g = BlockRows.gradient(block, delta).castTo(DataType.DOUBLE);
                     INDArray[] direct = {a.transpose().mmul(a), g.transpose().mmul(g).divi(block.positions(input))};
                     expected[i] = expected[i] == null ? direct
                             : new INDArray[]{expected[i][0].add(direct[0]), expected[i][1].add(direct[1])};

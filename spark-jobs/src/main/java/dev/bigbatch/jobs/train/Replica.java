@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.List;
+
 /**
  * An executor's copy of the network, kept across steps (only parameters are reloaded) and used by one task at a
  * time. Computes a ghost batch's summed gradient, loss sum and output in one forward/backward pass.
@@ -19,8 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class Replica {
     private final ComputationGraph net;
     private final ParameterLayout layout;
-    /** The batch-norm running-statistic segments of the flat parameter vector, as {offset, length} pairs. */
-    private final long[][] statistics;
+    /** The batch-norm running-statistic segments of the flat parameter vector. */
+    private final List<ParameterLayout.Segment> statistics;
     private final OutputCapture capture = new OutputCapture();
     private long loadedStep = Long.MIN_VALUE;
     private float[] loadedFrom;
@@ -28,8 +30,7 @@ public final class Replica {
     Replica(NetworkSpec spec) {
         this.net = spec.build();
         this.layout = ParameterLayout.of(net);
-        this.statistics = layout.segments().stream().filter(seg -> seg.role() == ParameterRole.NORM_STATISTIC)
-                .map(seg -> new long[]{seg.offset(), seg.length()}).toArray(long[][]::new);
+        this.statistics = layout.withRole(ParameterRole.NORM_STATISTIC);
         net.setListeners(capture);
     }
 
@@ -74,8 +75,8 @@ public final class Replica {
         INDArray g = net.gradient().gradient(); // a rank-1 view of the whole buffer
         // BN statistic deltas are per batch, not per example: weight them by the batch size like everything else,
         // in place on their segments (views), with no parameter-sized temporary.
-        for (long[] seg : statistics) {
-            g.get(NDArrayIndex.interval(seg[0], seg[0] + seg[1])).muli(n);
+        for (ParameterLayout.Segment seg : statistics) {
+            g.get(NDArrayIndex.interval(seg.offset(), seg.offset() + seg.length())).muli(n);
         }
         INDArray out = capture.output;
         capture.output = null;
