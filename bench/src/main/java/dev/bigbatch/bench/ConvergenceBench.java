@@ -156,6 +156,8 @@ public final class ConvergenceBench {
                 report, cap));
         System.out.println(verdict("issue 3: Neumann (clocks scaled to the run) <= 0.8 x Adam",
                 best.get(ConvergenceSweep.NEUMANN_SCALED), best.get("adam"), 0.8, report, cap));
+        System.out.println(verdict("issue 3, two-loop Neumann (1 + K_inner passes per step, Adam 1) <= 0.8 x Adam",
+                best.get(ConvergenceSweep.NEUMANN_TWO_LOOP), best.get("adam"), 0.8, report, cap));
         System.out.println(verdict("issue 4: K-FAC <= 0.5 x momentum", best.get("kfac"), best.get("momentum"), 0.5,
                 report, cap));
     }

@@ -31,6 +31,11 @@ import java.util.Map;
  *       5-epoch warm-up onto the shared warm-up ({@link #neumannClockScale}): μ(t)'s unit of t and the first reset
  *       period K shrink with the warm-up, keeping the paper's proportions (warm-up : K = 1 : 2, μ at its 0.9 cap after
  *       8 units) in a run of a few epochs;</li>
+ *   <li>{@code neumann-two-loop}: the two-loop mode (Algorithm 1 with eq. 9's convexified inner update; executors
+ *       run K_inner = 4 inner iterations per ghost batch, the default), with the warm-up and μ(t)'s unit of t scaled
+ *       as in {@code neumann-scaled} (the mode has no reset period). A step costs 1 + K_inner forward/backward passes
+ *       per example against one for every other group, so its steps compare with theirs only together with that
+ *       cost;</li>
  *   <li>{@code kfac}: the defaults (T_cov = 10, T_inv = 100, λ = 1e-3, κ = 1e-3, μ = 0.9, true Fisher), the
  *       eigendecompositions on the driver. With T_inv = 100 above the cap, the inverses are those of step 0's
  *       factors for the whole run.</li>
@@ -60,8 +65,11 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
     public static final String PARTITIONS = "2";
     /** The Neumann runs whose epoch clocks are all scaled to the run length ({@link #neumannClockScale}). */
     public static final String NEUMANN_SCALED = "neumann-scaled";
+    /** The two-loop Neumann runs (executors compute the inner iterates), clocks scaled as {@link #NEUMANN_SCALED}. */
+    public static final String NEUMANN_TWO_LOOP = "neumann-two-loop";
     /** The groups of runs, in the order they run: what {@code only} and {@code rates.NAME} select. */
-    public static final List<String> LABELS = List.of("momentum", "adam", "neumann", NEUMANN_SCALED, "kfac");
+    public static final List<String> LABELS = List.of("momentum", "adam", "neumann", NEUMANN_SCALED, NEUMANN_TWO_LOOP,
+            "kfac");
 
     /** The split of {@code metrics.jsonl} the curves are read from. */
     public String curveSplit() {
@@ -102,6 +110,9 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
                 List.of("optimizer.mode=single-loop", "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs(),
                         "optimizer.momentum-unit-epochs=" + scale * NeumannConfig.DEFAULT_MOMENTUM_UNIT_EPOCHS,
                         "optimizer.reset-epochs=" + scale * NeumannConfig.DEFAULT_RESET_EPOCHS));
+        add(out, only, NEUMANN_TWO_LOOP, "neumann", rates.getOrDefault(NEUMANN_TWO_LOOP, MOMENTUM_RATES),
+                List.of("optimizer.mode=two-loop", "optimizer.sgd-warmup-epochs=" + neumannWarmupEpochs(),
+                        "optimizer.momentum-unit-epochs=" + scale * NeumannConfig.DEFAULT_MOMENTUM_UNIT_EPOCHS));
         add(out, only, "kfac", "kfac", rates.getOrDefault("kfac", KFAC_RATES), List.of("optimizer.inverse-on=driver"));
         return out;
     }

@@ -40,7 +40,7 @@ class ConvergenceBenchTest {
         String only = assertThrows(IllegalArgumentException.class,
                 () -> ConvergenceBench.groups(ConvergenceBench.options("only=adam,neuman"))).getMessage();
         assertTrue(only.startsWith("ConvergenceBench: only=adam,neuman names neuman, not one of [momentum, adam, "
-                + "neumann, neumann-scaled, kfac]; known keys: "), only);
+                + "neumann, neumann-scaled, neumann-two-loop, kfac]; known keys: "), only);
         String rate = assertThrows(IllegalArgumentException.class,
                 () -> ConvergenceBench.rates(ConvergenceBench.options("rates.sgd=0.1"))).getMessage();
         assertTrue(rate.startsWith("ConvergenceBench: rates.sgd=0.1 is not for a group of runs"), rate);

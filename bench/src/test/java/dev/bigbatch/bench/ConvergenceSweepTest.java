@@ -31,7 +31,7 @@ class ConvergenceSweepTest {
     @Test
     void everyCandidateIsAValidTrainConfigNamedByLabelAndRate() {
         List<ConvergenceSweep.Candidate> all = SWEEP.candidates(List.of(), Map.of());
-        assertEquals(3 + 3 + 3 + 3 + 3, all.size());
+        assertEquals(3 + 3 + 3 + 3 + 3 + 3, all.size());
         for (ConvergenceSweep.Candidate c : all) {
             RunConfig rc = config(c);
             assertEquals(c.learningRate(), rc.effective().getDouble("optimizer.learning-rate"));
@@ -95,5 +95,17 @@ class ConvergenceSweepTest {
                 Map.of("neumann", new double[]{0.1})).get(0)).optimizer();
         assertEquals(NeumannConfig.DEFAULT_RESET_EPOCHS, paper.resetEpochs(), "the first configuration keeps epochs");
         assertEquals(NeumannConfig.DEFAULT_MOMENTUM_UNIT_EPOCHS, paper.momentumUnitEpochs());
+    }
+
+    @Test
+    void twoLoopNeumannScalesItsClocksLikeTheScaledSingleLoop() {
+        ConvergenceSweep.Candidate c = SWEEP.candidates(List.of(ConvergenceSweep.NEUMANN_TWO_LOOP),
+                Map.of(ConvergenceSweep.NEUMANN_TWO_LOOP, new double[]{0.05})).get(0);
+        assertEquals("neumann-two-loop-lr0.05", c.id());
+        NeumannConfig n = (NeumannConfig) config(c).optimizer();
+        assertEquals(NeumannConfig.TWO_LOOP, n.mode());
+        assertEquals(5, Math.round(n.sgdWarmupEpochs() * 9), "Table 1: 5 epochs of SGD -> 5 steps");
+        assertEquals(1.0, n.momentumUnitEpochs() * 9, 1e-12, "t of mu(t) counts steps");
+        assertEquals(NeumannConfig.DEFAULT_INNER_ITERATIONS, n.innerIterations());
     }
 }
