@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * come from the code, not from a list here: each registered optimizer reads its section through the real
  * {@link Optimizers} registry and the {@link ConfigReader} reports every key it was asked for
  * ({@link ConfigReader#keysRead()}); the readers ask for all their keys whatever the values (a key of the other
- * Neumann mode is asked for, then rejected if present), so an empty section lists them all.
+ * Neumann mode is asked for, then rejected if present), so an empty section lists them all. A reader that asked for a
+ * key only under some condition would break that: documented, such a key fails here as "not accepted"; undocumented, it
+ * would go unnoticed.
  */
 class ConfigReferenceTest {
     private static final String NOT_A_VALUE = "no-such-value";
