@@ -6,7 +6,7 @@ import dev.bigbatch.optimizer.schedule.ScheduleConfig;
 
 /**
  * Settings every optimizer shares: {@code learning-rate}, {@code schedule { ... }}, {@code weight-decay*} and
- * {@code clip-norm}.
+ * {@code clip-norm} (defaults, ranges and meaning in docs/CONFIG.md, "Shared keys").
  *
  * @param learningRate base learning rate η
  * @param schedule     shape of η over steps

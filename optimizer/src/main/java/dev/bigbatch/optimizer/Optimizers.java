@@ -19,7 +19,8 @@ import java.util.function.BiFunction;
 
 /**
  * The registry of optimizers by {@code optimizer.name}: each entry reads its validated config from the
- * {@code optimizer} section.
+ * {@code optimizer} section. Every key each of them accepts is documented in docs/CONFIG.md, which
+ * {@code ConfigReferenceTest} checks against these readers.
  */
 public final class Optimizers {
     public static final String DEFAULT_NAME = "momentum";

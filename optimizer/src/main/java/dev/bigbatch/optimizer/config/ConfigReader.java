@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -27,6 +28,9 @@ import java.util.TreeSet;
  * <p>Every value read is also remembered under its full key with the value in effect, the default when the key is
  * absent ({@link #effectiveValues()}, shared by a reader and its {@link #child} sections): that is the config a job
  * actually ran with, whether a default was spelled out or not.
+ *
+ * <p>Likewise every key asked for is remembered under its full key ({@link #keysRead()}): reading an empty section
+ * through a config record therefore lists the keys that record accepts, which is how docs/CONFIG.md is checked.
  */
 public final class ConfigReader {
     private final Config config;
@@ -34,19 +38,22 @@ public final class ConfigReader {
     private final Set<String> read = new LinkedHashSet<>();
     private final Set<String> ignoredSubtrees = new LinkedHashSet<>();
     private final SortedMap<String, Object> effective;
+    private final SortedSet<String> keysRead;
 
     /**
      * @param config the section (may be empty)
      * @param prefix its path from the root, for messages, e.g. {@code "optimizer"}
      */
     public ConfigReader(Config config, String prefix) {
-        this(config, prefix, new TreeMap<>());
+        this(config, prefix, new TreeMap<>(), new TreeSet<>());
     }
 
-    private ConfigReader(Config config, String prefix, SortedMap<String, Object> effective) {
+    private ConfigReader(Config config, String prefix, SortedMap<String, Object> effective,
+                         SortedSet<String> keysRead) {
         this.config = config == null ? ConfigFactory.empty() : config;
         this.prefix = prefix;
         this.effective = effective;
+        this.keysRead = keysRead;
     }
 
     /**
@@ -55,6 +62,22 @@ public final class ConfigReader {
      */
     public Map<String, Object> effectiveValues() {
         return Collections.unmodifiableSortedMap(effective);
+    }
+
+    /**
+     * Full keys of every value read, or asked about with {@link #has}, so far by this reader and its children, sorted;
+     * the names of {@link #child} sections are left out (their keys are listed). Present or not, with or without a
+     * default: the keys the readers know, as far as they have run (a record may still reject one of them in some
+     * combination, e.g. a key of another mode).
+     */
+    public SortedSet<String> keysRead() {
+        return Collections.unmodifiableSortedSet(keysRead);
+    }
+
+    /** Marks {@code key} of this section as read, so {@link #finish()} accepts it. */
+    private void note(String key) {
+        read.add(key);
+        keysRead.add(fullKey(key));
     }
 
     private <T> T effective(String key, T value) {
@@ -75,7 +98,7 @@ public final class ConfigReader {
     }
 
     public boolean has(String key) {
-        read.add(key);
+        note(key);
         return config.hasPath(key);
     }
 
@@ -87,11 +110,11 @@ public final class ConfigReader {
             throw new ConfigError(fullKey(key), "must be a section { ... }, found " + describe(key));
         }
         Config c = config.hasPath(key) ? config.getConfig(key) : ConfigFactory.empty();
-        return new ConfigReader(c, fullKey(key), effective);
+        return new ConfigReader(c, fullKey(key), effective, keysRead);
     }
 
     public String string(String key, String def) {
-        read.add(key);
+        note(key);
         if (!config.hasPath(key)) {
             return effective(key, def);
         }
@@ -116,7 +139,7 @@ public final class ConfigReader {
     }
 
     public double decimal(String key, double def) {
-        read.add(key);
+        note(key);
         if (!config.hasPath(key)) {
             return effective(key, def);
         }
@@ -150,7 +173,7 @@ public final class ConfigReader {
     }
 
     public long integer(String key, long def, long min, long max) {
-        read.add(key);
+        note(key);
         if (!config.hasPath(key)) {
             return effective(key, def);
         }
@@ -174,7 +197,7 @@ public final class ConfigReader {
     }
 
     public boolean bool(String key, boolean def) {
-        read.add(key);
+        note(key);
         if (!config.hasPath(key)) {
             return effective(key, def);
         }
@@ -186,7 +209,7 @@ public final class ConfigReader {
     }
 
     public List<Long> longList(String key, List<Long> def) {
-        read.add(key);
+        note(key);
         if (!config.hasPath(key)) {
             return effective(key, def);
         }
@@ -198,7 +221,7 @@ public final class ConfigReader {
     }
 
     public List<String> stringList(String key, List<String> def) {
-        read.add(key);
+        note(key);
         if (!config.hasPath(key)) {
             return effective(key, def);
         }
@@ -210,7 +233,7 @@ public final class ConfigReader {
     }
 
     public List<Double> doubleList(String key, List<Double> def) {
-        read.add(key);
+        note(key);
         if (!config.hasPath(key)) {
             return effective(key, def);
         }

@@ -18,7 +18,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  */
 public record AdaGrad(CommonSettings common, double epsilon) implements Nd4jUpdaterOptimizer.Rule {
     public static final String NAME = "adagrad";
-    /** Duchi et al. give no default; 0.01 is the usual one (TensorFlow, PyTorch). */
+    /** Duchi et al. give no default; 0.01 is PyTorch's (Keras uses 0.001). */
     public static final double DEFAULT_LEARNING_RATE = 0.01;
     /** ND4J's default ({@code AdaGrad.DEFAULT_ADAGRAD_EPSILON}). */
     public static final double DEFAULT_EPSILON = 1e-6;

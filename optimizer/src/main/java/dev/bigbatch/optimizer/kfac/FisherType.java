@@ -9,8 +9,10 @@ import java.util.List;
  * <ul>
  *   <li>{@link #TRUE}: the Fisher of the model's predictive distribution; targets are sampled from it, one sample per
  *       example (Martens &amp; Grosse 2015, §5, estimate the factors with targets drawn from the model);</li>
- *   <li>{@link #EMPIRICAL}: the training labels stand in for the samples. Cheaper (no extra forward pass) but a
- *       different matrix; see Kunstner et al. 2019, "Limitations of the empirical Fisher approximation".</li>
+ *   <li>{@link #EMPIRICAL}: the training labels stand in for the samples. It saves only the sampling (the true
+ *       Fisher samples from the step's own outputs, and both take one extra forward/backward pass per ghost batch,
+ *       see {@link KroneckerFactorStatistic}), and it is a different matrix; see Kunstner et al. 2019, "Limitations of
+ *       the empirical Fisher approximation".</li>
  * </ul>
  */
 public enum FisherType {

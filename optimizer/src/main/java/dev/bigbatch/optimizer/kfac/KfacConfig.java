@@ -12,12 +12,16 @@ import dev.bigbatch.optimizer.config.ConfigReader;
  *
  * <p>Keys of the {@code optimizer} section, besides the {@link CommonSettings} ones:
  * {@code cov-update-every}, {@code inverse-update-every}, {@code factor-decay}, {@code damping}, {@code damping-mode},
- * {@code kl-clip}, {@code momentum}, {@code fisher}, {@code inverse-on}.
+ * {@code kl-clip}, {@code momentum}, {@code fisher}, {@code inverse-on}; their defaults, ranges and meaning are in
+ * docs/CONFIG.md.
  *
  * @param common             learning rate η, schedule, weight decay, clipping of the raw gradient
  * @param covUpdateEvery     T_cov: executors estimate the factors on steps that are multiples of it
  * @param inverseUpdateEvery T_inv: the factors are re-decomposed on steps that are multiples of it (a multiple of T_cov)
- * @param factorDecay        ε, the largest decay of the factors' moving averages, in [0, 1)
+ * @param factorDecay        ε in [0, 1), the weight of the old average in the factors' moving averages,
+ *                           X ← ε_k X + (1 − ε_k) X̂ at the k-th estimate with ε_k = min(1 − 1/k, ε)
+ *                           ({@link KroneckerFactors#updateAverages}); 0 keeps only the latest estimate. chainerkfac's
+ *                           {@code cov_ema_decay} r weights the newest estimate instead, so r is 1 − ε
  * @param damping            λ ≥ 0 (the config reader demands λ &gt; 0; 0 is for exactness tests)
  * @param dampingMode        how λ enters the inverse
  * @param klClip             κ ≥ 0 of KL clipping, 0 = off

@@ -13,7 +13,7 @@ import java.util.List;
  *   <li>{@code constant}: η</li>
  *   <li>{@code step}: η · factor^(number of boundaries passed), boundaries in steps after warm-up</li>
  *   <li>{@code cosine}: η_min + ½(η − η_min)(1 + cos(π t / T)) (Loshchilov &amp; Hutter 2017, SGDR, eq. 5, one cycle)</li>
- *   <li>{@code polynomial}: η_min + (η − η_min)(1 − t/T)^power (Goyal et al. 2017 / You et al. LARS use power 2)</li>
+ *   <li>{@code polynomial}: η_min + (η − η_min)(1 − t/T)^power (You et al. 2017, LARS, use power 2)</li>
  * </ul>
  * with t the steps since the end of warm-up and T the steps after warm-up.
  *
