@@ -20,7 +20,7 @@ import java.util.List;
  * <ol>
  *   <li>batch-norm running statistics: w_s ← w_s − ḡ_s (the mean DL4J delta), and ḡ_s ← 0;</li>
  *   <li>clipping by global norm: ḡ ← ḡ · min(1, c / ‖ḡ‖) when {@code clip-norm} c &gt; 0
- *       (Pascanu et al. 2013, Algorithm 2);</li>
+ *       (Pascanu et al. 2013, §3.2, the norm-clipping pseudo-code);</li>
  *   <li>L2 weight decay (if so configured): ḡ ← ḡ + λ w;</li>
  *   <li>Δ = rule(ḡ, η_t, t); w ← w − Δ − (decoupled decay η_t λ w_{t−1}, if so configured);</li>
  * </ol>
