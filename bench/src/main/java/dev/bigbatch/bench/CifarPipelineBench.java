@@ -38,7 +38,8 @@ public final class CifarPipelineBench {
                 checksum += out[(i & 31) * CifarAugmentation.SIZE + (i % CifarAugmentation.SIZE)];
             }
             double wall = (System.nanoTime() - t0) / 1e9;
-            double cpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
+            double cpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0)
+                    / 1e9;
             System.out.printf("%s: %d images in %.2f s = %.0f images/s wall, %.0f images per CPU-second%n",
                     round == 0 ? "warm-up" : "measured", n, wall, n / wall, n / cpu);
         }

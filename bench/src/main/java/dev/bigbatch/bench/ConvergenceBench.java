@@ -77,9 +77,9 @@ public final class ConvergenceBench {
                 Math.max(1, train / batch), trainSample);
         System.out.printf(Locale.ROOT, "convergence sweep: %s width %d, %d train images, global batch %d (ghost %d), "
                         + "cap %d steps, target %.4g (mean of %d steps) on the %s loss, out %s%n", sweep.model(),
-                sweep.width(), train, batch, sweep.ghostBatch(), sweep.stepCap(), criterion.target(), criterion.window(),
-                sweep.trainSample() > 0 ? "training sample's (" + sweep.trainSample() + " examples)" : "logged training",
-                out);
+                sweep.width(), train, batch, sweep.ghostBatch(), sweep.stepCap(), criterion.target(),
+                criterion.window(), sweep.trainSample() > 0
+                        ? "training sample's (" + sweep.trainSample() + " examples)" : "logged training", out);
 
         Path runs = Files.createDirectories(out.resolve("runs"));
         List<ConvergenceRun.Outcome> outcomes = new ArrayList<>();

@@ -83,8 +83,8 @@ public final class ImagePipelineBench {
         System.out.println("load average at start: " + loadAverage());
         double[] rate = decodeRate(decoder, jpegs, 1500);
         if (sections.contains("decode")) {
-            System.out.printf("decode+RRC224+flip+normalize, 1 thread: %.1f images/s wall, %.1f images per CPU-second%n",
-                    rate[0], rate[1]);
+            System.out.printf("decode+RRC224+flip+normalize, 1 thread: %.1f images/s wall, %.1f images per "
+                    + "CPU-second%n", rate[0], rate[1]);
             List<byte[]> prepared = new ArrayList<>();
             for (int i = 0; i < DISTINCT_IMAGES; i++) {
                 prepared.add(photoJpeg(427, 320, i));
@@ -156,7 +156,8 @@ public final class ImagePipelineBench {
                     return decoder.apply(source.next());
                 }
             }, stepNanos, busy);
-            System.out.printf("    pre-decoded tensors:       step %.1f ms, waiting for data %.2f ms%n", pre[0], pre[1]);
+            System.out.printf("    pre-decoded tensors:       step %.1f ms, waiting for data %.2f ms%n", pre[0],
+                    pre[1]);
             System.out.printf("    JPEG + prefetch, 1 worker: step %.1f ms, waiting for data %.2f ms (step %+.1f%% vs "
                     + "pre-decoded)%n", prefetched[0], prefetched[1], 100 * (prefetched[0] / pre[0] - 1));
             System.out.printf("    JPEG decoded inline:       step %.1f ms, waiting for data %.2f ms%n", inline[0],

@@ -67,12 +67,14 @@ public final class KfacFactorCostBench {
         }
         double[] sorted = ratios.clone();
         Arrays.sort(sorted);
-        System.out.printf("RESULT %s, ghost batch %d, one thread: factor statistic / gradient pass = %.3f (median of %d "
-                        + "rounds; ratio of means %.3f; gradient pass %.0f ms)%n", model, ghost, sorted[rounds / 2],
+        System.out.printf("RESULT %s, ghost batch %d, one thread: factor statistic / gradient pass = %.3f (median of "
+                        + "%d rounds; ratio of means %.3f; gradient pass %.0f ms)%n", model, ghost, sorted[rounds / 2],
                 rounds, statisticMs / passMs, passMs / rounds);
     }
 
-    /** Pixels uniform in [0, 1] normalized by mean 0.5 and deviation 0.25 (as the CIFAR decoder does), random labels. */
+    /**
+     * Pixels uniform in [0, 1] normalized by mean 0.5 and deviation 0.25 (as the CIFAR decoder does), random labels.
+     */
     static DataSet cifarLike(int n, int classes, long seed) {
         Random r = new Random(seed);
         float[] x = new float[n * 3 * 32 * 32];

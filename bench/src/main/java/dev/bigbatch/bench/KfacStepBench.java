@@ -40,8 +40,8 @@ import java.util.Set;
  * then the eigendecompositions). Running T_inv = 100 steps per sample is too slow here (about 13 s a step), so each
  * kind is timed on its own, by setting the optimizer's step counter to a step of that kind, and the average K-FAC step
  * is (1 − 1/T_cov)·plain + (1/T_cov − 1/T_inv)·factor + (1/T_inv)·inverse: the proportions of a real run. Every round
- * times SGD, plain, factor, SGD, plain, inverse, interleaved in one JVM so machine noise hits all kinds; the first round
- * (building replicas, the first factors and decompositions) is warm-up.
+ * times SGD, plain, factor, SGD, plain, inverse, interleaved in one JVM so machine noise hits all kinds; the first
+ * round (building replicas, the first factors and decompositions) is warm-up.
  *
  * <pre>
  *   java ... dev.bigbatch.bench.KfacStepBench [model=resnet20] [batch=512] [threads=2] [rounds=4] [cov=10] [inv=100]

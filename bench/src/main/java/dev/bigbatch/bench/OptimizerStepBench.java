@@ -161,9 +161,10 @@ public final class OptimizerStepBench {
         long weights = n - 2L * NORM_CHANNELS - STATISTICS;
         List<ParameterLayout.Segment> s = new ArrayList<>();
         long offset = 0;
-        Object[][] parts = {{"W", ParameterRole.WEIGHT, weights}, {"gamma", ParameterRole.NORM_SCALE, (long) NORM_CHANNELS},
-                {"beta", ParameterRole.NORM_SHIFT, (long) NORM_CHANNELS}, {"mean", ParameterRole.NORM_STATISTIC,
-                (long) STATISTICS}};
+        Object[][] parts = {{"W", ParameterRole.WEIGHT, weights},
+                {"gamma", ParameterRole.NORM_SCALE, (long) NORM_CHANNELS},
+                {"beta", ParameterRole.NORM_SHIFT, (long) NORM_CHANNELS},
+                {"mean", ParameterRole.NORM_STATISTIC, (long) STATISTICS}};
         for (int i = 0; i < parts.length; i++) {
             long len = (Long) parts[i][2];
             s.add(new ParameterLayout.Segment(String.valueOf(i), i, (String) parts[i][0], (ParameterRole) parts[i][1],

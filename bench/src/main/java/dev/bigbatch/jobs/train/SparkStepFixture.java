@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * What {@link SparkStepBench} and {@code KfacStepBench} time steps on: a {@code local[threads]} Spark session, a split of
- * 4 × batch seeded random CIFAR-format examples cached one block per partition as the loop caches it, a CIFAR model
+ * What {@link SparkStepBench} and {@code KfacStepBench} time steps on: a {@code local[threads]} Spark session, a split
+ * of 4 × batch seeded random CIFAR-format examples cached one block per partition as the loop caches it, a CIFAR model
  * (width 16, 10 classes, seed 1), its run spec (CIFAR decoder, augmentation on, ghost batches of {@value #GHOST})
  * broadcast once, the real {@link DistributedStep} over them and the split's {@link GlobalBatchSampler}.
  *
