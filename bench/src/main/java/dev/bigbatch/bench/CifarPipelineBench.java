@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * float CHW (what the training loop does per example per step). Target (issue 5): at least 20,000 images/s per core.
  *
  * <pre>java ... dev.bigbatch.bench.CifarPipelineBench [images=400000]</pre>
- * (or the count alone: {@code CifarPipelineBench 400000}).
+ * (or the count alone: {@code CifarPipelineBench 400000}; {@code --help} lists the options).
  */
 public final class CifarPipelineBench {
     private static final int DEFAULT_IMAGES = 400_000;
@@ -18,8 +18,20 @@ public final class CifarPipelineBench {
     }
 
     public static void main(String[] args) {
-        int n = BenchOptions.declare("CifarPipelineBench").positional("images").parse(args)
-                .getInt("images", DEFAULT_IMAGES);
+        BenchRunner.main(args, options(), CifarPipelineBench::read, CifarPipelineBench::run);
+    }
+
+    static BenchDeclaration options() {
+        return BenchOptions.declare("CifarPipelineBench", "CIFAR executor pipeline (crop, flip, normalize) "
+                + "throughput on one thread")
+                .positional("images", DEFAULT_IMAGES, "images per round (one warm-up round, one measured)");
+    }
+
+    static int read(BenchOptions options) {
+        return options.getIntAtLeast("images", 1);
+    }
+
+    private static void run(int n) {
         SplittableRandom rng = new SplittableRandom(1);
         byte[][] images = new byte[1024][3072];
         for (byte[] img : images) {

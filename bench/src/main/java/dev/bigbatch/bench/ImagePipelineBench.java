@@ -47,8 +47,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  *       (1 worker) vs JPEGs decoded inline, where a step is a busy computation longer than decoding its batch;</li>
  *   <li>{@code prepare}: prepare-imagenet images/s on local[2] over a generated train tar of per-class tars.</li>
  * </ol>
- * Arguments: any of {@code decode prefetch prepare} (default all). OpenCV runs single-threaded, as on executors,
- * where parallelism comes from tasks and prefetch threads.
+ * Arguments: any of {@code decode prefetch prepare} (default all; {@code --help} describes them). OpenCV runs
+ * single-threaded, as on executors, where parallelism comes from tasks and prefetch threads.
  */
 public final class ImagePipelineBench {
 
@@ -58,17 +58,29 @@ public final class ImagePipelineBench {
     private static final int BATCH = 32;
     private static final int STEPS = 15;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final List<String> SECTIONS = List.of("decode", "prefetch", "prepare");
 
     private ImagePipelineBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Set<String> sections = BenchOptions.declare("ImagePipelineBench").words(SECTIONS.toArray(String[]::new))
-                .parse(args).words();
-        if (sections.isEmpty()) {
-            sections = Set.copyOf(SECTIONS);
-        }
+    public static void main(String[] args) {
+        BenchRunner.main(args, options(), ImagePipelineBench::read, ImagePipelineBench::run);
+    }
+
+    static BenchDeclaration options() {
+        return BenchOptions.declare("ImagePipelineBench", "Input-pipeline benchmarks on generated photo-like "
+                        + WIDTH + "x" + HEIGHT + " JPEGs")
+                .word("decode", "decode + random-resized-crop 224 + flip + normalize, one thread (images/s per core)")
+                .word("prefetch", "mean training-step time on pre-decoded tensors vs JPEGs decoded by the ordered "
+                        + "prefetcher (1 worker) vs JPEGs decoded inline")
+                .word("prepare", "prepare-imagenet images/s on local[2] over a generated train tar of per-class tars");
+    }
+
+    /** The sections to run: those given, or all. */
+    static Set<String> read(BenchOptions options) {
+        return options.words().isEmpty() ? Set.copyOf(options().words()) : options.words();
+    }
+
+    private static void run(Set<String> sections) throws Exception {
         opencv_core.setNumThreads(1);
         List<byte[]> jpegs = new ArrayList<>();
         long bytes = 0;
