@@ -203,7 +203,8 @@ public final class BenchDeclaration {
         if (!keys.isEmpty() || !prefixes.isEmpty()) {
             s.append(" [key=value]...");
         }
-        s.append('\n').append(summary).append('\n');
+        s.append('\n');
+        wrapped(s, summary, 0, 0);
         if (!words.isEmpty()) {
             s.append("bare arguments, any of them (none given: all):\n");
             words.forEach((w, help) -> line(s, w, help));
@@ -219,17 +220,24 @@ public final class BenchDeclaration {
         return s.toString();
     }
 
-    /** One option: {@code left} padded to the column, then the help, wrapped at spaces to fit {@link #WIDTH}. */
+    /** One option: {@code left} padded to the column, then the help. */
     private static void line(StringBuilder s, String left, String help) {
         s.append("  ").append(left);
-        int column = 2 + Math.max(left.length() + 2, KEY_COLUMN);
-        int at = 2 + left.length();
-        for (String word : help.split(" ")) {
+        wrapped(s, help, 2 + Math.max(left.length() + 2, KEY_COLUMN), 2 + left.length());
+    }
+
+    /**
+     * Appends {@code text} and a line break, starting at {@code column} and wrapped at spaces to lines of at most
+     * {@link #WIDTH} characters, each continuation line indented to {@code column}; {@code at} is the current line's
+     * length.
+     */
+    private static void wrapped(StringBuilder s, String text, int column, int at) {
+        for (String word : text.split(" ")) {
             if (at > column && at + 1 + word.length() > WIDTH) {
                 s.append('\n');
                 at = 0;
             }
-            int pad = at < column ? column - at : 1;
+            int pad = at < column ? column - at : at == 0 ? 0 : 1;
             s.append(" ".repeat(pad)).append(word);
             at += pad + word.length();
         }

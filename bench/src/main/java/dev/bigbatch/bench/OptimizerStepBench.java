@@ -76,7 +76,7 @@ public final class OptimizerStepBench {
         return BenchOptions.declare("OptimizerStepBench", "The driver-side optimizer step on a ResNet-50-sized "
                         + "parameter vector: Neumann (single-loop) against Adam and heavy-ball SGD")
                 .positional("parameters", DEFAULT_PARAMETERS, "length of the parameter vector, at least "
-                        + MIN_PARAMETERS + ": the batch-norm segments (" + (MIN_PARAMETERS - 1) + ") and a weight")
+                        + MIN_PARAMETERS + " (the batch-norm segments and one weight)")
                 .positional("rounds", DEFAULT_ROUNDS, "interleaved timed rounds, after " + WARMUP_STEPS
                         + " warm-up steps")
                 .positional("steps-per-round", DEFAULT_STEPS_PER_ROUND, "steps of each optimizer per round")

@@ -68,5 +68,13 @@ class BenchDeclarationTest {
         }
         assertEquals(help, String.join(" ", lines.stream().map(String::trim).toList()).substring("k=1 ".length())
                 .trim());
+
+        List<String> summary = BenchOptions.declare("B", help).usage().lines().toList();
+        assertEquals("usage: B", summary.get(0));
+        assertTrue(summary.size() > 2, usage);
+        for (String line : summary.subList(1, summary.size())) {
+            assertTrue(line.length() <= 100 && line.startsWith("word"), line);
+        }
+        assertEquals(help, String.join(" ", summary.subList(1, summary.size())));
     }
 }
