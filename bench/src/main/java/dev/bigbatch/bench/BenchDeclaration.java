@@ -16,7 +16,7 @@ import java.util.Set;
  * ({@code ImagePipelineBench decode}). {@link #usage()} is rendered from the declaration, so the help a user reads
  * lists exactly the keys the bench reads, with the defaults it uses:
  * <pre>
- *   BenchOptions.declare("KfacFactorCostBench", "the K-FAC factor statistic against one gradient pass")
+ *   BenchOptions.declare("KfacFactorCostBench", "The K-FAC factor statistic against one gradient pass")
  *           .key("model", "resnet20", "CIFAR model")
  *           .key("rounds", 7, "timed rounds after 2 warm-up rounds");
  * </pre>
@@ -82,6 +82,9 @@ public final class BenchDeclaration {
      * have no default. {@code shape} is what the usage shows after the prefix, e.g. {@code NAME=r1,r2,...}.
      */
     public BenchDeclaration prefix(String prefix, String shape, String help) {
+        if (prefixes.containsKey(prefix) || keys.keySet().stream().anyMatch(k -> k.startsWith(prefix))) {
+            throw new IllegalStateException(bench + " declares keys under " + prefix + " twice");
+        }
         prefixes.put(prefix, new Option(prefix + shape, null, help));
         return this;
     }
@@ -153,7 +156,7 @@ public final class BenchDeclaration {
         return keys.containsKey(key) || isPrefixed(key);
     }
 
-    boolean isPrefixed(String key) {
+    private boolean isPrefixed(String key) {
         return prefixes.keySet().stream().anyMatch(p -> key.startsWith(p) && key.length() > p.length());
     }
 
@@ -188,7 +191,7 @@ public final class BenchDeclaration {
      * The help text, one line per option, e.g.
      * <pre>
      * usage: KfacFactorCostBench [key=value]...
-     * the K-FAC factor statistic against one gradient pass
+     * The K-FAC factor statistic against one gradient pass
      * options (shown with their defaults):
      *   model=resnet20          CIFAR model
      *   rounds=7                timed rounds after 2 warm-up rounds
@@ -206,7 +209,7 @@ public final class BenchDeclaration {
         s.append('\n');
         wrapped(s, summary, 0, 0);
         if (!words.isEmpty()) {
-            s.append("bare arguments, any of them (none given: all):\n");
+            s.append("bare arguments, any of:\n");
             words.forEach((w, help) -> line(s, w, help));
         }
         if (!keys.isEmpty() || !prefixes.isEmpty()) {

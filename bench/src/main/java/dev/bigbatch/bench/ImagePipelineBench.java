@@ -68,7 +68,7 @@ public final class ImagePipelineBench {
 
     static BenchDeclaration options() {
         return BenchOptions.declare("ImagePipelineBench", "Input-pipeline benchmarks on generated photo-like "
-                        + WIDTH + "x" + HEIGHT + " JPEGs")
+                        + WIDTH + "x" + HEIGHT + " JPEGs: the sections given, or all")
                 .word("decode", "decode + random-resized-crop 224 + flip + normalize, one thread (images/s per core)")
                 .word("prefetch", "mean training-step time on pre-decoded tensors vs JPEGs decoded by the ordered "
                         + "prefetcher (1 worker) vs JPEGs decoded inline")

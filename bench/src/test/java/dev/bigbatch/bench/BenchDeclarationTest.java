@@ -34,7 +34,7 @@ class BenchDeclarationTest {
         assertEquals("""
                 usage: PipeBench [decode] [prepare]
                 Pipelines.
-                bare arguments, any of them (none given: all):
+                bare arguments, any of:
                   decode                  decode only
                   prepare                 prepare only
                 """, words.usage());

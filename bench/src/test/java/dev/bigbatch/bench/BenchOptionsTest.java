@@ -168,6 +168,8 @@ class BenchOptionsTest {
         assertThrows(IllegalStateException.class, () -> kfacStep().key("batch", 1, ""));
         assertThrows(IllegalStateException.class, () -> BenchOptions.declare("B", "s").prefix("rates.", "N=r", "")
                 .key("rates.adam", 1, ""));
+        assertThrows(IllegalStateException.class, () -> BenchOptions.declare("B", "s").key("rates.adam", 1, "")
+                .prefix("rates.", "N=r", ""));
     }
 
     @Test
