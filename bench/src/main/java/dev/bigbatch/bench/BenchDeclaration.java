@@ -214,7 +214,8 @@ public final class BenchDeclaration {
         }
         if (!keys.isEmpty() || !prefixes.isEmpty()) {
             s.append("options (shown with their defaults")
-                    .append(positional.isEmpty() ? "" : "; bare arguments fill " + String.join(", ", positional)
+                    .append(positional.isEmpty() ? "" : positional.size() == 1 ? "; a bare argument fills "
+                            + positional.get(0) : "; bare arguments fill " + String.join(", ", positional)
                             + " in this order")
                     .append("):\n");
             keys.values().forEach(o -> line(s, o.shown(), o.help()));

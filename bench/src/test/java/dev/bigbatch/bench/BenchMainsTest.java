@@ -128,7 +128,8 @@ class BenchMainsTest {
                 message("OptimizerStepBench", "weight-decay-mode=l1"));
         assertEquals("OptimizerStepBench: weight-decay=-1e-4 is not a finite number >= 0",
                 message("OptimizerStepBench", "weight-decay=-1e-4"));
-        assertEquals("KfacFactorCostBench: rounds=0 is not an integer >= 1", message("KfacFactorCostBench", "rounds=0"));
+        assertEquals("KfacFactorCostBench: rounds=0 is not an integer >= 1",
+                message("KfacFactorCostBench", "rounds=0"));
         assertEquals("CifarPipelineBench: images=-5 is not an integer >= 1", message("CifarPipelineBench", "-5"));
     }
 
