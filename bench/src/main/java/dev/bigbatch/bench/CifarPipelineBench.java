@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * float CHW (what the training loop does per example per step). Target (issue 5): at least 20,000 images/s per core.
  *
  * <pre>java ... dev.bigbatch.bench.CifarPipelineBench [images=400000]</pre>
- * (or the count alone: {@code CifarPipelineBench 400000}).
+ * (or the count alone: {@code CifarPipelineBench 400000}; {@code --help} lists the options).
  */
 public final class CifarPipelineBench {
     private static final int DEFAULT_IMAGES = 400_000;
@@ -18,8 +18,20 @@ public final class CifarPipelineBench {
     }
 
     public static void main(String[] args) {
-        int n = BenchOptions.declare("CifarPipelineBench").positional("images").parse(args)
-                .getInt("images", DEFAULT_IMAGES);
+        BenchRunner.main(args, options(), CifarPipelineBench::read, CifarPipelineBench::run);
+    }
+
+    static BenchDeclaration options() {
+        return BenchOptions.declare("CifarPipelineBench", "CIFAR executor pipeline (crop, flip, normalize) "
+                + "throughput on one thread")
+                .positional("images", DEFAULT_IMAGES, "images per round (one warm-up round, one measured)");
+    }
+
+    static int read(BenchOptions options) {
+        return options.getIntAtLeast("images", 1);
+    }
+
+    private static void run(int n) {
         SplittableRandom rng = new SplittableRandom(1);
         byte[][] images = new byte[1024][3072];
         for (byte[] img : images) {
@@ -38,7 +50,8 @@ public final class CifarPipelineBench {
                 checksum += out[(i & 31) * CifarAugmentation.SIZE + (i % CifarAugmentation.SIZE)];
             }
             double wall = (System.nanoTime() - t0) / 1e9;
-            double cpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
+            double cpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0)
+                    / 1e9;
             System.out.printf("%s: %d images in %.2f s = %.0f images/s wall, %.0f images per CPU-second%n",
                     round == 0 ? "warm-up" : "measured", n, wall, n / wall, n / cpu);
         }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,55 +34,39 @@ import java.util.OptionalLong;
  * (every curve) and {@code DOCS/convergence-b<batch>.png} (the best run per optimizer). Re-running with the same
  * {@code out} reuses finished runs, so a grid can be extended ({@code rates.NAME=r1,r2,...}) at the cost of the new
  * runs only. {@code dataset=URI} uses an already prepared dataset instead (e.g. another sweep's, to repeat runs with
- * another {@code seed=} into another {@code out}). Usage: {@code ConvergenceBench [key=value]...}, keys
- * {@link #KEYS} (defaults at their getters in {@link #main}) and {@code rates.NAME} for NAME in
+ * another {@code seed=} into another {@code out}). Usage: {@code ConvergenceBench [key=value]...}, with the keys of
+ * {@link ConvergenceOptions} ({@code --help} lists them with their defaults) and {@code rates.NAME} for NAME in
  * {@link ConvergenceSweep#LABELS}; an unknown key or NAME, or a name in {@code only} that is not a label, fails before
  * anything runs.
  */
 public final class ConvergenceBench {
-    /** The options besides {@code rates.NAME}; defaults are at their getters in {@link #main}. */
-    static final List<String> KEYS = List.of("out", "docs", "dataset", "train", "test", "data-seed", "model", "width",
-            "batch", "ghost", "cap", "seed", "warmup", "train-sample", "target", "window", "also-targets", "only");
-    static final String RATES = "rates.";
-
     private ConvergenceBench() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        BenchRunner.main(args, ConvergenceOptions.declaration(), ConvergenceOptions::new, ConvergenceBench::run);
+    }
+
+    private static void run(ConvergenceOptions options) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        BenchOptions options = options(args);
-        Path out = Path.of(options.getString("out", "target/convergence")).toAbsolutePath();
-        Path docs = Path.of(options.getString("docs", "docs"));
-        int batch = options.getInt("batch", 2048);
-        StepsToTarget criterion = new StepsToTarget(options.getDouble("target", 2.0), options.getInt("window", 5));
-        List<String> selected = groups(options);
-        Map<String, double[]> rates = rates(options);
-        double[] alsoTargets = options.getDoubles("also-targets", new double[0]);
-        String model = options.getString("model", "small-cnn");
-        int width = options.getInt("width", 8);
-        int ghost = options.getInt("ghost", 32);
-        int cap = options.getInt("cap", 50);
-        long seed = options.getLong("seed", 42);
-        int warmup = options.getInt("warmup", 5);
-        int trainSample = options.getInt("train-sample", 0);
-        int trainImages = options.getInt("train", 20000);
-        int testImages = options.getInt("test", 1000);
-        long dataSeed = options.getLong("data-seed", 7);
-        String given = options.getString("dataset", "");
-        String dataset = given.isEmpty() ? dataset(out, trainImages, testImages, String.valueOf(dataSeed)) : given;
+        Path out = options.out;
+        Path docs = options.docs;
+        int batch = options.batch;
+        StepsToTarget criterion = options.criterion;
+        String dataset = options.dataset.isEmpty() ? dataset(out, options.trainImages, options.testImages,
+                String.valueOf(options.dataSeed)) : options.dataset;
         // From the dataset itself, also when it was given: Neumann's epoch clocks depend on it.
         long train = DatasetManifest.load(dataset, new Configuration()).split(DatasetLayout.TRAIN).count();
-        ConvergenceSweep sweep = new ConvergenceSweep(dataset, model, width, batch, ghost, cap, seed, warmup,
-                Math.max(1, train / batch), trainSample);
+        ConvergenceSweep sweep = options.sweep(dataset, Math.max(1, train / batch));
         System.out.printf(Locale.ROOT, "convergence sweep: %s width %d, %d train images, global batch %d (ghost %d), "
                         + "cap %d steps, target %.4g (mean of %d steps) on the %s loss, out %s%n", sweep.model(),
-                sweep.width(), train, batch, sweep.ghostBatch(), sweep.stepCap(), criterion.target(), criterion.window(),
-                sweep.trainSample() > 0 ? "training sample's (" + sweep.trainSample() + " examples)" : "logged training",
-                out);
+                sweep.width(), train, batch, sweep.ghostBatch(), sweep.stepCap(), criterion.target(),
+                criterion.window(), sweep.trainSample() > 0
+                        ? "training sample's (" + sweep.trainSample() + " examples)" : "logged training", out);
 
         Path runs = Files.createDirectories(out.resolve("runs"));
         List<ConvergenceRun.Outcome> outcomes = new ArrayList<>();
-        for (ConvergenceSweep.Candidate c : sweep.candidates(selected, rates)) {
+        for (ConvergenceSweep.Candidate c : sweep.candidates(options.only, options.rates)) {
             System.out.println("run " + c.id() + ": submit/local.sh " + String.join(" ",
                     ConvergenceRun.quoted(ConvergenceRun.arguments(c, runs.resolve(c.id())))));
             long t0 = System.nanoTime();
@@ -103,7 +86,7 @@ public final class ConvergenceBench {
         System.out.println();
         System.out.print(report.table());
         summary(report.best(), report, sweep.stepCap());
-        for (double t : alsoTargets) {
+        for (double t : options.alsoTargets) {
             ConvergenceReport other = new ConvergenceReport(new StepsToTarget(t, criterion.window()), outcomes);
             System.out.printf(Locale.ROOT, "%nsensitivity, target %s:%n", ConvergenceSweep.rate(t));
             summary(other.best(), other, sweep.stepCap());
@@ -121,7 +104,6 @@ public final class ConvergenceBench {
         if (spark.isDefined()) {
             spark.get().stop(); // none when every run was reused
         }
-        System.exit(0);
     }
 
     /** The prepared dataset under {@code out}, generated and prepared on the first run only. */
@@ -205,38 +187,5 @@ public final class ConvergenceBench {
             // not Linux, or an unexpected format: the figure is informational only
         }
         return "n/a";
-    }
-
-    /** The arguments, checked against {@link #KEYS} and {@code rates.NAME}. */
-    static BenchOptions options(String... args) {
-        return BenchOptions.declare("ConvergenceBench").keys(KEYS).prefix(RATES).parse(args);
-    }
-
-    /** {@code only=NAME,...}: the groups of runs to run (empty: all), each one of the sweep's. */
-    static List<String> groups(BenchOptions o) {
-        List<String> only = o.getList("only", List.of());
-        for (String name : only) {
-            if (!ConvergenceSweep.LABELS.contains(name)) {
-                throw o.invalid("only", "names " + name + ", not one of " + ConvergenceSweep.LABELS);
-            }
-        }
-        return only;
-    }
-
-    /** {@code rates.NAME=r1,r2,...}: learning-rate grids replacing the standard ones, by group of runs. */
-    static Map<String, double[]> rates(BenchOptions o) {
-        Map<String, double[]> rates = new HashMap<>();
-        for (String key : o.keysWithPrefix(RATES)) {
-            String name = key.substring(RATES.length());
-            if (!ConvergenceSweep.LABELS.contains(name)) {
-                throw o.invalid(key, "is not for a group of runs of the sweep: " + ConvergenceSweep.LABELS);
-            }
-            double[] grid = o.getDoubles(key, null);
-            if (grid.length == 0) {
-                throw o.invalid(key, "is empty; give at least one learning rate");
-            }
-            rates.put(name, grid);
-        }
-        return rates;
     }
 }

@@ -22,8 +22,8 @@ import java.util.OptionalLong;
 
 /**
  * The results of a convergence sweep: steps to the target per run, the best learning rate per optimizer (fewest
- * steps to the target; among equals, and among runs that never reach it, the lowest final smoothed loss), the CSV of every curve and a
- * PNG of the best run of each optimizer.
+ * steps to the target; among equals, and among runs that never reach it, the lowest final smoothed loss), the CSV of
+ * every curve and a PNG of the best run of each optimizer.
  */
 final class ConvergenceReport {
     private static final int WIDTH = 960;
@@ -78,8 +78,8 @@ final class ConvergenceReport {
 
     /** A Markdown table of every run. */
     String table() {
-        StringBuilder s = new StringBuilder("| optimizer | learning rate | steps to target | smoothed loss at last step "
-                + "| lowest smoothed loss | test top-1 at the end | run |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder s = new StringBuilder("| optimizer | learning rate | steps to target | smoothed loss at last "
+                + "step | lowest smoothed loss | test top-1 at the end | run |\n|---|---|---|---|---|---|---|\n");
         Map<String, ConvergenceRun.Outcome> best = best();
         for (ConvergenceRun.Outcome o : outcomes) {
             boolean isBest = best.get(o.candidate().label()) == o;

@@ -47,8 +47,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  *       (1 worker) vs JPEGs decoded inline, where a step is a busy computation longer than decoding its batch;</li>
  *   <li>{@code prepare}: prepare-imagenet images/s on local[2] over a generated train tar of per-class tars.</li>
  * </ol>
- * Arguments: any of {@code decode prefetch prepare} (default all). OpenCV runs single-threaded, as on executors,
- * where parallelism comes from tasks and prefetch threads.
+ * Arguments: any of {@code decode prefetch prepare} (default all; {@code --help} describes them). OpenCV runs
+ * single-threaded, as on executors, where parallelism comes from tasks and prefetch threads.
  */
 public final class ImagePipelineBench {
 
@@ -58,17 +58,29 @@ public final class ImagePipelineBench {
     private static final int BATCH = 32;
     private static final int STEPS = 15;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final List<String> SECTIONS = List.of("decode", "prefetch", "prepare");
 
     private ImagePipelineBench() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Set<String> sections = BenchOptions.declare("ImagePipelineBench").words(SECTIONS.toArray(String[]::new))
-                .parse(args).words();
-        if (sections.isEmpty()) {
-            sections = Set.copyOf(SECTIONS);
-        }
+    public static void main(String[] args) {
+        BenchRunner.main(args, options(), ImagePipelineBench::read, ImagePipelineBench::run);
+    }
+
+    static BenchDeclaration options() {
+        return BenchOptions.declare("ImagePipelineBench", "Input-pipeline benchmarks on generated photo-like "
+                        + WIDTH + "x" + HEIGHT + " JPEGs: the sections given, or all")
+                .word("decode", "decode + random-resized-crop 224 + flip + normalize, one thread (images/s per core)")
+                .word("prefetch", "mean training-step time on pre-decoded tensors vs JPEGs decoded by the ordered "
+                        + "prefetcher (1 worker) vs JPEGs decoded inline")
+                .word("prepare", "prepare-imagenet images/s on local[2] over a generated train tar of per-class tars");
+    }
+
+    /** The sections to run: those given, or all. */
+    static Set<String> read(BenchOptions options) {
+        return options.words().isEmpty() ? Set.copyOf(options().words()) : options.words();
+    }
+
+    private static void run(Set<String> sections) throws Exception {
         opencv_core.setNumThreads(1);
         List<byte[]> jpegs = new ArrayList<>();
         long bytes = 0;
@@ -83,8 +95,8 @@ public final class ImagePipelineBench {
         System.out.println("load average at start: " + loadAverage());
         double[] rate = decodeRate(decoder, jpegs, 1500);
         if (sections.contains("decode")) {
-            System.out.printf("decode+RRC224+flip+normalize, 1 thread: %.1f images/s wall, %.1f images per CPU-second%n",
-                    rate[0], rate[1]);
+            System.out.printf("decode+RRC224+flip+normalize, 1 thread: %.1f images/s wall, %.1f images per "
+                    + "CPU-second%n", rate[0], rate[1]);
             List<byte[]> prepared = new ArrayList<>();
             for (int i = 0; i < DISTINCT_IMAGES; i++) {
                 prepared.add(photoJpeg(427, 320, i));
@@ -156,7 +168,8 @@ public final class ImagePipelineBench {
                     return decoder.apply(source.next());
                 }
             }, stepNanos, busy);
-            System.out.printf("    pre-decoded tensors:       step %.1f ms, waiting for data %.2f ms%n", pre[0], pre[1]);
+            System.out.printf("    pre-decoded tensors:       step %.1f ms, waiting for data %.2f ms%n", pre[0],
+                    pre[1]);
             System.out.printf("    JPEG + prefetch, 1 worker: step %.1f ms, waiting for data %.2f ms (step %+.1f%% vs "
                     + "pre-decoded)%n", prefetched[0], prefetched[1], 100 * (prefetched[0] / pre[0] - 1));
             System.out.printf("    JPEG decoded inline:       step %.1f ms, waiting for data %.2f ms%n", inline[0],

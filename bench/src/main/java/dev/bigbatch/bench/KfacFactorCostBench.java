@@ -29,7 +29,7 @@ import java.util.Random;
  * <pre>
  *   java ... dev.bigbatch.bench.KfacFactorCostBench [model=resnet20] [ghost=32] [rounds=7]
  * </pre>
- * Run with {@code OMP_NUM_THREADS=1}, as an executor task runs.
+ * Run with {@code OMP_NUM_THREADS=1}, as an executor task runs; {@code --help} lists the options.
  */
 public final class KfacFactorCostBench {
     private static final int WARMUP_ROUNDS = 2;
@@ -37,12 +37,32 @@ public final class KfacFactorCostBench {
     private KfacFactorCostBench() {
     }
 
+    /** What one run measures. */
+    record Settings(String model, int ghost, int rounds) {
+    }
+
     public static void main(String[] args) {
-        BenchOptions options = BenchOptions.declare("KfacFactorCostBench").keys("model", "ghost", "rounds")
-                .parse(args);
-        String model = options.getString("model", "resnet20");
-        int ghost = options.getInt("ghost", 32);
-        int rounds = options.getInt("rounds", 7);
+        BenchRunner.main(args, options(), KfacFactorCostBench::read, KfacFactorCostBench::run);
+    }
+
+    static BenchDeclaration options() {
+        return BenchOptions.declare("KfacFactorCostBench", "The executor's K-FAC factor statistic for one ghost batch, "
+                        + "in gradient passes, on one thread without Spark")
+                .key("model", ModelSpec.DEFAULT_NAME, "model at width 16 on 32x32 inputs: " + String.join(", ",
+                        ModelSpec.NAMES))
+                .key("ghost", 32, "examples in the ghost batch")
+                .key("rounds", 7, "timed rounds, after " + WARMUP_ROUNDS + " warm-up rounds");
+    }
+
+    static Settings read(BenchOptions options) {
+        return new Settings(options.getOneOf("model", ModelSpec.NAMES), options.getIntAtLeast("ghost", 1),
+                options.getIntAtLeast("rounds", 1));
+    }
+
+    private static void run(Settings settings) {
+        String model = settings.model();
+        int ghost = settings.ghost();
+        int rounds = settings.rounds();
         ComputationGraph net = ModelFactory.build(new ModelSpec(model, 16, 10, 3, 32, 32, 1));
         DataSet batch = cifarLike(ghost, 10, 1);
         INDArray output = net.output(true, batch.getFeatures())[0];
@@ -67,12 +87,14 @@ public final class KfacFactorCostBench {
         }
         double[] sorted = ratios.clone();
         Arrays.sort(sorted);
-        System.out.printf("RESULT %s, ghost batch %d, one thread: factor statistic / gradient pass = %.3f (median of %d "
-                        + "rounds; ratio of means %.3f; gradient pass %.0f ms)%n", model, ghost, sorted[rounds / 2],
+        System.out.printf("RESULT %s, ghost batch %d, one thread: factor statistic / gradient pass = %.3f (median of "
+                        + "%d rounds; ratio of means %.3f; gradient pass %.0f ms)%n", model, ghost, sorted[rounds / 2],
                 rounds, statisticMs / passMs, passMs / rounds);
     }
 
-    /** Pixels uniform in [0, 1] normalized by mean 0.5 and deviation 0.25 (as the CIFAR decoder does), random labels. */
+    /**
+     * Pixels uniform in [0, 1] normalized by mean 0.5 and deviation 0.25 (as the CIFAR decoder does), random labels.
+     */
     static DataSet cifarLike(int n, int classes, long seed) {
         Random r = new Random(seed);
         float[] x = new float[n * 3 * 32 * 32];

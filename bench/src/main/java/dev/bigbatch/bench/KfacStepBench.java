@@ -40,8 +40,8 @@ import java.util.Set;
  * then the eigendecompositions). Running T_inv = 100 steps per sample is too slow here (about 13 s a step), so each
  * kind is timed on its own, by setting the optimizer's step counter to a step of that kind, and the average K-FAC step
  * is (1 − 1/T_cov)·plain + (1/T_cov − 1/T_inv)·factor + (1/T_inv)·inverse: the proportions of a real run. Every round
- * times SGD, plain, factor, SGD, plain, inverse, interleaved in one JVM so machine noise hits all kinds; the first round
- * (building replicas, the first factors and decompositions) is warm-up.
+ * times SGD, plain, factor, SGD, plain, inverse, interleaved in one JVM so machine noise hits all kinds; the first
+ * round (building replicas, the first factors and decompositions) is warm-up.
  *
  * <pre>
  *   java ... dev.bigbatch.bench.KfacStepBench [model=resnet20] [batch=512] [threads=2] [rounds=4] [cov=10] [inv=100]
@@ -51,22 +51,48 @@ import java.util.Set;
  * time (executors run in this JVM in local mode; less sensitive to other processes on a shared machine) and the median
  * of the per-round wall ratios (robust to load that changes between rounds); the bytes of the aggregated sums per step
  * ({@link StepSums#payloadBytes()}); and the bytes an inverse refresh sends to and collects from its tasks.
+ * {@code --help} lists the options with their defaults.
  */
 public final class KfacStepBench {
     private static final com.sun.management.OperatingSystemMXBean CPU =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    private KfacStepBench() {
+    }
+
+    /** What one run measures. */
+    record Settings(SparkStepFixture.Settings fixture, int rounds, int cov, int inv, InverseLocation where) {
+    }
+
     public static void main(String[] args) {
-        BenchOptions options = SparkStepFixture.options("KfacStepBench").keys("rounds", "cov", "inv", "inverse-on")
-                .parse(args);
-        int rounds = options.getInt("rounds", 4);
-        int cov = options.getInt("cov", 10);
-        int inv = options.getInt("inv", 100);
-        InverseLocation where = options.get("inverse-on", InverseLocation.EXECUTORS, InverseLocation::of,
-                "one of " + InverseLocation.configNames());
-        try (SparkStepFixture f = SparkStepFixture.start(options)) {
-            run(f, rounds, cov, inv, where);
+        BenchRunner.main(args, options(), KfacStepBench::read, s -> {
+            try (SparkStepFixture f = SparkStepFixture.start(s.fixture())) {
+                run(f, s.rounds(), s.cov(), s.inv(), s.where());
+            }
+        });
+    }
+
+    static BenchDeclaration options() {
+        return SparkStepFixture.options("KfacStepBench", "The average K-FAC step against the SGD-momentum step, "
+                        + "through the real Spark step and optimizers")
+                .key("rounds", 4, "timed rounds, after one warm-up round")
+                .key("cov", 10, "T_cov: steps between factor updates")
+                .key("inv", 100, "T_inv: steps between inverse updates, a multiple of cov above it")
+                .key("inverse-on", InverseLocation.EXECUTORS.configName(), "where the eigendecompositions run: "
+                        + String.join(" or ", InverseLocation.configNames()));
+    }
+
+    static Settings read(BenchOptions options) {
+        SparkStepFixture.Settings fixture = SparkStepFixture.read(options);
+        int rounds = options.getIntAtLeast("rounds", 1);
+        int cov = options.getIntAtLeast("cov", 1);
+        int inv = options.getIntAtLeast("inv", 1);
+        // K-FAC needs T_inv to be a multiple of T_cov; above it, or a "factor" step would be an inverse step.
+        if (inv % cov != 0 || inv == cov) {
+            throw options.invalid("inv", "is not a multiple of cov=" + cov + " above it");
         }
+        return new Settings(fixture, rounds, cov, inv, options.get("inverse-on", InverseLocation::of,
+                "one of " + String.join(", ", InverseLocation.configNames())));
     }
 
     private static void run(SparkStepFixture f, int rounds, int cov, int inv, InverseLocation where) {

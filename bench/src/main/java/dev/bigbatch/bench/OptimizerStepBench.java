@@ -43,10 +43,10 @@ import java.util.Random;
  *
  * <p>Usage: {@code OptimizerStepBench [parameters] [rounds] [steps-per-round] [weight-decay=λ]
  * [weight-decay-mode=l2|decoupled]}; the three numbers can also be given as {@code parameters=}, {@code rounds=} and
- * {@code steps-per-round=}.
+ * {@code steps-per-round=}; {@code --help} lists the options with their defaults.
  */
 public final class OptimizerStepBench {
-    private static final long DEFAULT_PARAMETERS = 25_600_000L;
+    private static final int DEFAULT_PARAMETERS = 25_600_000;
     /** ResNet-50 has 53,120 batch-norm running statistics (mean + variance of 26,560 channels). */
     private static final int STATISTICS = 53_120;
     private static final int NORM_CHANNELS = 26_560;
@@ -54,22 +54,54 @@ public final class OptimizerStepBench {
     private static final int DEFAULT_ROUNDS = 7;
     private static final int DEFAULT_STEPS_PER_ROUND = 5;
     private static final String DECAYED = "+wd";
+    /** The batch-norm segments and one weight. */
+    private static final int MIN_PARAMETERS = 2 * NORM_CHANNELS + STATISTICS + 1;
 
     private OptimizerStepBench() {
     }
 
+    /**
+     * What one run measures.
+     *
+     * @param weightDecay 0: no decayed runs
+     */
+    record Settings(int parameters, int rounds, int stepsPerRound, double weightDecay, String weightDecayMode) {
+    }
+
     public static void main(String[] args) {
-        BenchOptions options = BenchOptions.declare("OptimizerStepBench")
-                .positional("parameters", "rounds", "steps-per-round").keys("weight-decay", "weight-decay-mode")
-                .parse(args);
-        long n = options.getLong("parameters", DEFAULT_PARAMETERS);
-        int rounds = options.getInt("rounds", DEFAULT_ROUNDS);
-        int perRound = options.getInt("steps-per-round", DEFAULT_STEPS_PER_ROUND);
-        double decay = options.getDouble("weight-decay", 0);
-        String decayMode = options.getString("weight-decay-mode", WeightDecay.DEFAULT_MODE);
-        if (!WeightDecay.MODES.contains(decayMode)) {
-            throw options.invalid("weight-decay-mode", "is not one of " + WeightDecay.MODES);
+        BenchRunner.main(args, options(), OptimizerStepBench::read, OptimizerStepBench::run);
+    }
+
+    static BenchDeclaration options() {
+        return BenchOptions.declare("OptimizerStepBench", "The driver-side optimizer step on a ResNet-50-sized "
+                        + "parameter vector: Neumann (single-loop) against Adam and heavy-ball SGD")
+                .positional("parameters", DEFAULT_PARAMETERS, "length of the parameter vector, at least "
+                        + MIN_PARAMETERS + " (the batch-norm segments and one weight)")
+                .positional("rounds", DEFAULT_ROUNDS, "interleaved timed rounds, after " + WARMUP_STEPS
+                        + " warm-up steps")
+                .positional("steps-per-round", DEFAULT_STEPS_PER_ROUND, "steps of each optimizer per round")
+                .key("weight-decay", 0, "λ > 0: each optimizer also runs with this decay, as NAME" + DECAYED)
+                .key("weight-decay-mode", WeightDecay.DEFAULT_MODE, "how the decay applies: "
+                        + String.join(" or ", WeightDecay.MODES));
+    }
+
+    static Settings read(BenchOptions options) {
+        int n = options.getIntAtLeast("parameters", MIN_PARAMETERS);
+        int rounds = options.getIntAtLeast("rounds", 1);
+        int perRound = options.getIntAtLeast("steps-per-round", 1);
+        double decay = options.getDouble("weight-decay");
+        if (!(decay >= 0) || Double.isInfinite(decay)) {
+            throw options.invalid("weight-decay", "is not a finite number >= 0");
         }
+        return new Settings(n, rounds, perRound, decay, options.getOneOf("weight-decay-mode", WeightDecay.MODES));
+    }
+
+    private static void run(Settings settings) {
+        int n = settings.parameters();
+        int rounds = settings.rounds();
+        int perRound = settings.stepsPerRound();
+        double decay = settings.weightDecay();
+        String decayMode = settings.weightDecayMode();
         ParameterLayout layout = layout(n);
         TrainingShape shape = new TrainingShape(1_000_000, 1_000, 4096);
         Map<String, String> configs = new LinkedHashMap<>();
@@ -85,8 +117,8 @@ public final class OptimizerStepBench {
 
         StepSums sums = new StepSums();
         sums.addExamples(1, 0, 0, 0);
-        sums.addGradient(Nd4j.createFromArray(gaussian(new Random(1), (int) n, 1e-3)), 1.0);
-        float[] w0 = gaussian(new Random(2), (int) n, 0.05);
+        sums.addGradient(Nd4j.createFromArray(gaussian(new Random(1), n, 1e-3)), 1.0);
+        float[] w0 = gaussian(new Random(2), n, 0.05);
 
         Map<String, Optimizer> optimizers = new LinkedHashMap<>();
         Map<String, INDArray> params = new LinkedHashMap<>();
@@ -161,9 +193,10 @@ public final class OptimizerStepBench {
         long weights = n - 2L * NORM_CHANNELS - STATISTICS;
         List<ParameterLayout.Segment> s = new ArrayList<>();
         long offset = 0;
-        Object[][] parts = {{"W", ParameterRole.WEIGHT, weights}, {"gamma", ParameterRole.NORM_SCALE, (long) NORM_CHANNELS},
-                {"beta", ParameterRole.NORM_SHIFT, (long) NORM_CHANNELS}, {"mean", ParameterRole.NORM_STATISTIC,
-                (long) STATISTICS}};
+        Object[][] parts = {{"W", ParameterRole.WEIGHT, weights},
+                {"gamma", ParameterRole.NORM_SCALE, (long) NORM_CHANNELS},
+                {"beta", ParameterRole.NORM_SHIFT, (long) NORM_CHANNELS},
+                {"mean", ParameterRole.NORM_STATISTIC, (long) STATISTICS}};
         for (int i = 0; i < parts.length; i++) {
             long len = (Long) parts[i][2];
             s.add(new ParameterLayout.Segment(String.valueOf(i), i, (String) parts[i][0], (ParameterRole) parts[i][1],

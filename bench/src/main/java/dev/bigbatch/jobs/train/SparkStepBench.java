@@ -1,6 +1,8 @@
 package dev.bigbatch.jobs.train;
 
+import dev.bigbatch.bench.BenchDeclaration;
 import dev.bigbatch.bench.BenchOptions;
+import dev.bigbatch.bench.BenchRunner;
 import dev.bigbatch.jobs.aggregate.GhostTree;
 import dev.bigbatch.jobs.data.ExampleBlock;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
@@ -25,16 +27,35 @@ import java.util.concurrent.Future;
  * <pre>
  *   java ... dev.bigbatch.jobs.train.SparkStepBench [model=resnet20] [batch=512] [threads=2] [steps=6] [warmup=2]
  * </pre>
- * Run with {@code OMP_NUM_THREADS=1} so each task or thread uses one core, as submit/local.sh does.
+ * Run with {@code OMP_NUM_THREADS=1} so each task or thread uses one core, as submit/local.sh does; {@code --help}
+ * lists the options.
  */
 public final class SparkStepBench {
-    public static void main(String[] args) throws Exception {
-        BenchOptions options = SparkStepFixture.options("SparkStepBench").keys("steps", "warmup").parse(args);
-        int steps = options.getInt("steps", 6);
-        int warmup = options.getInt("warmup", 2);
-        try (SparkStepFixture f = SparkStepFixture.start(options)) {
-            run(f, steps, warmup);
-        }
+    private SparkStepBench() {
+    }
+
+    /** What one run measures. */
+    public record Settings(SparkStepFixture.Settings fixture, int steps, int warmup) {
+    }
+
+    public static void main(String[] args) {
+        BenchRunner.main(args, options(), SparkStepBench::read, settings -> {
+            try (SparkStepFixture f = SparkStepFixture.start(settings.fixture())) {
+                run(f, settings.steps(), settings.warmup());
+            }
+        });
+    }
+
+    public static BenchDeclaration options() {
+        return SparkStepFixture.options("SparkStepBench", "Time per step of the Spark loop on local[threads] against "
+                        + "the same gradient computed by a plain loop on as many threads")
+                .key("steps", 6, "timed steps")
+                .key("warmup", 2, "untimed steps before them");
+    }
+
+    public static Settings read(BenchOptions options) {
+        return new Settings(SparkStepFixture.read(options), options.getIntAtLeast("steps", 1),
+                options.getIntAtLeast("warmup", 0));
     }
 
     private static void run(SparkStepFixture f, int steps, int warmup) throws Exception {

@@ -1,5 +1,6 @@
 package dev.bigbatch.jobs.train;
 
+import dev.bigbatch.bench.BenchDeclaration;
 import dev.bigbatch.bench.BenchOptions;
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.data.CifarImageDecoder;
@@ -20,13 +21,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * What {@link SparkStepBench} and {@code KfacStepBench} time steps on: a {@code local[threads]} Spark session, a split of
- * 4 × batch seeded random CIFAR-format examples cached one block per partition as the loop caches it, a CIFAR model
+ * What {@link SparkStepBench} and {@code KfacStepBench} time steps on: a {@code local[threads]} Spark session, a split
+ * of 4 × batch seeded random CIFAR-format examples cached one block per partition as the loop caches it, a CIFAR model
  * (width 16, 10 classes, seed 1), its run spec (CIFAR decoder, augmentation on, ghost batches of {@value #GHOST})
  * broadcast once, the real {@link DistributedStep} over them and the split's {@link GlobalBatchSampler}.
  *
  * <p>Declares and reads the options both benches share, {@code model=resnet20 batch=512 threads=2}
- * ({@link #options}); each bench adds its own keys. {@link #close()} destroys the broadcast and stops the session.
+ * ({@link #options}, {@link #read}); each bench adds its own keys. {@link #close()} destroys the broadcast and stops
+ * the session.
  */
 public final class SparkStepFixture implements AutoCloseable {
     public static final int GHOST = 32;
@@ -51,12 +53,20 @@ public final class SparkStepFixture implements AutoCloseable {
     private final DistributedStep step;
     private final GlobalBatchSampler sampler;
 
-    private SparkStepFixture(BenchOptions options) {
-        model = options.getString("model", DEFAULT_MODEL);
-        batch = options.getInt("batch", DEFAULT_BATCH);
-        threads = options.getInt("threads", DEFAULT_THREADS);
+    /**
+     * The shared options, read.
+     *
+     * @param bench the bench's name, also the Spark application's
+     */
+    public record Settings(String bench, String model, int batch, int threads) {
+    }
+
+    private SparkStepFixture(Settings settings) {
+        model = settings.model();
+        batch = settings.batch();
+        threads = settings.threads();
         int n = SPLIT_BATCHES * batch;
-        spark = SparkSession.builder().master("local[" + threads + "]").appName(options.bench())
+        spark = SparkSession.builder().master("local[" + threads + "]").appName(settings.bench())
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         records = syntheticRecords(n);
@@ -70,17 +80,32 @@ public final class SparkStepFixture implements AutoCloseable {
         sampler = new GlobalBatchSampler(n, batch, GHOST, 1);
     }
 
-    /** The options of a bench on this fixture: the shared {@code model}, {@code batch} and {@code threads}. */
-    public static BenchOptions.Declaration options(String bench) {
-        return BenchOptions.declare(bench).keys("model", "batch", "threads");
+    /**
+     * The options of a bench on this fixture: the shared {@code model}, {@code batch} and {@code threads}; the bench
+     * adds its own and reads the shared ones with {@link #read}.
+     */
+    public static BenchDeclaration options(String bench, String summary) {
+        return BenchOptions.declare(bench, summary)
+                .key("model", DEFAULT_MODEL, "model at width 16 on 32x32 inputs: " + String.join(", ",
+                        ModelSpec.NAMES))
+                .key("batch", DEFAULT_BATCH, "global batch, a multiple of the ghost batch " + GHOST + "; the data "
+                        + "are " + SPLIT_BATCHES + " global batches")
+                .key("threads", DEFAULT_THREADS, "Spark local[threads], one partition per thread");
     }
 
-    /**
-     * Starts a session named after the bench and builds everything from the shared options. Parse {@code options}
-     * (from {@link #options}) before calling: its values are checked before the session starts.
-     */
-    public static SparkStepFixture start(BenchOptions options) {
-        return new SparkStepFixture(options);
+    /** The shared options of {@code options} (declared by {@link #options}), checked. */
+    public static Settings read(BenchOptions options) {
+        int batch = options.getIntAtLeast("batch", 1);
+        if (batch % GHOST != 0) {
+            throw options.invalid("batch", "is not a multiple of the ghost batch " + GHOST);
+        }
+        return new Settings(options.bench(), options.getOneOf("model", ModelSpec.NAMES), batch,
+                options.getIntAtLeast("threads", 1));
+    }
+
+    /** Starts a session named after the bench and builds everything from the shared options. */
+    public static SparkStepFixture start(Settings settings) {
+        return new SparkStepFixture(settings);
     }
 
     public String model() {
