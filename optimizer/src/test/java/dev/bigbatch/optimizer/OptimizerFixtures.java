@@ -5,6 +5,11 @@ import dev.bigbatch.optimizer.config.ConfigReader;
 import dev.bigbatch.optimizer.state.OptimizerState;
 import dev.bigbatch.optimizer.state.OptimizerStateCodec;
 import dev.bigbatch.optimizer.stats.StepSums;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -81,6 +86,21 @@ public final class OptimizerFixtures {
             v[i] = (float) (random.nextGaussian() * scale);
         }
         return v;
+    }
+
+    /**
+     * Bytes ND4J allocates while {@code work} runs, counted as {@code OptimizerStepBench} counts them: inside a
+     * workspace of size 0 whose every allocation spills to an external buffer and is counted. Arrays allocated in it
+     * are freed when it closes, so {@code work} must not keep any. Heap (Java) arrays are not counted.
+     */
+    public static long allocatedBytes(Runnable work) {
+        WorkspaceConfiguration counting = WorkspaceConfiguration.builder().initialSize(0)
+                .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE)
+                .policySpill(SpillPolicy.EXTERNAL).build();
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(counting, "OptimizerFixtures")) {
+            work.run();
+            return ws.getThisCycleAllocations();
+        }
     }
 
     public static INDArray vector(float[] v) {

@@ -77,7 +77,8 @@ public final class NeumannInnerLoop implements ShardStatistic {
                 int n = ghost.numExamples();
                 INDArray m = iterate(base, e, shard.layout(), w -> {
                     net.setParams(w.reshape(shape));
-                    return shard.gradient(ghost).gradientSum().castTo(base.dataType()).reshape(base.length()).div(n);
+                    // gradientSum is a new array (ShardContext's contract): divided in place, no second copy
+                    return shard.gradient(ghost).gradientSum().castTo(base.dataType()).reshape(base.length()).divi(n);
                 });
                 sums.addExtra(ITERATE, m, n);
                 sums.addExtra(EXAMPLES, Nd4j.scalar(1f).reshape(1), n);
@@ -89,15 +90,24 @@ public final class NeumannInnerLoop implements ShardStatistic {
 
     /**
      * The K_inner iterations from base weights w with offset e = w − v; {@code meanGradientAt} returns a new mean
-     * loss gradient at the given weights.
+     * loss gradient at the given weights, which it may only read, and only during the call (its argument is a buffer
+     * that the next iteration overwrites).
+     *
+     * <p>μm_k and w + μm_k go into two buffers allocated once per call rather than into new arrays every iteration.
+     * The arithmetic is that of {@code m.mul(μ)} and {@code base.add(shift)}: in ND4J 1.0.0-M2.1 those are
+     * {@code muli(μ, z)} and {@code addi(shift, z)} (the same {@code ScalarMultiplication} and {@code AddOp}) on a
+     * new z of the array's type ({@code Shape.pickPairwiseDataType}, precision boost being off), so the results are
+     * the same bits.
      */
     INDArray iterate(INDArray base, INDArray e, ParameterLayout layout, UnaryOperator<INDArray> meanGradientAt) {
         INDArray m = Nd4j.zeros(base.dataType(), base.length());
+        INDArray shift = m.ulike();
+        INDArray displaced = base.ulike();
         List<ParameterLayout.Range> decayedRanges = l2 > 0 ? layout.ranges(decayed::contains) : List.of();
         List<ParameterLayout.Segment> statistics = layout.withRole(ParameterRole.NORM_STATISTIC);
         for (int k = 0; k < iterations; k++) {
-            INDArray shift = m.mul(momentum);
-            INDArray displaced = base.add(shift);
+            m.mul(momentum, shift);
+            base.add(shift, displaced);
             INDArray d = meanGradientAt.apply(displaced);
             for (ParameterLayout.Segment s : statistics) {
                 d.get(NDArrayIndex.interval(s.offset(), s.offset() + s.length())).assign(0);

@@ -1,5 +1,6 @@
 package dev.bigbatch.optimizer.neumann;
 
+import dev.bigbatch.optimizer.OptimizerFixtures;
 import dev.bigbatch.optimizer.ParameterRole;
 import dev.bigbatch.optimizer.Quadratic;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.EnumSet;
+import java.util.Random;
 
 import static dev.bigbatch.optimizer.OptimizerFixtures.doubles;
 import static dev.bigbatch.optimizer.OptimizerFixtures.weights;
@@ -64,6 +66,33 @@ class NeumannInnerLoopTest {
         }
         double err = relativeError(iterate(mu, 200), Quadratic.solve(bHat, rhs));
         assertTrue(err < 1e-5, "relative distance to the damped Newton direction: " + err);
+    }
+
+    /**
+     * The inner loop runs K_inner times per ghost batch on every executor: apart from the gradient it is given, an
+     * iteration allocates no parameter-sized array (μm and w + μm go into buffers allocated once per call).
+     */
+    @Test
+    void anIterationAllocatesNoParameterSizedArrayBesidesTheGradient() {
+        int n = 10_000;
+        Random random = new Random(8);
+        float[] offset = OptimizerFixtures.gaussian(random, n, 0.1);
+        INDArray base = Nd4j.createFromArray(OptimizerFixtures.gaussian(random, n, 1.0));
+        INDArray e = Nd4j.createFromArray(offset);
+        long[] bytes = new long[2];
+        int[] iterations = {1, 5};
+        for (int i = 0; i < 2; i++) {
+            // decay, the regularizer and a statistics segment on, so that every step of an iteration runs
+            NeumannInnerLoop loop = new NeumannInnerLoop(0.9, 0.05, iterations[i], new NeumannRegularizer(0.01, 1e-5),
+                    1e-3, EnumSet.of(ParameterRole.WEIGHT), offset);
+            bytes[i] = OptimizerFixtures.allocatedBytes(() -> loop.iterate(base, e, OptimizerFixtures.layout(
+                    ParameterRole.WEIGHT, n - 100, ParameterRole.NORM_STATISTIC, 100), w -> w.dup()));
+        }
+        long perIteration = (bytes[1] - bytes[0]) / (iterations[1] - iterations[0]);
+        long gradient = (long) Float.BYTES * n;
+        // Observed: the gradient plus 32 bytes of scalars (the regularizer's norm); before the buffers, 3 gradients.
+        assertTrue(perIteration >= gradient && perIteration < gradient + gradient / 2,
+                "bytes per iteration " + perIteration + ", gradient " + gradient);
     }
 
     static double[] negate(double[] v) {
