@@ -1,6 +1,7 @@
 package dev.bigbatch.optimizer;
 
 import com.typesafe.config.ConfigFactory;
+import dev.bigbatch.optimizer.config.ConfigError;
 import dev.bigbatch.optimizer.config.ConfigReader;
 import dev.bigbatch.optimizer.config.ConfigReference;
 import dev.bigbatch.optimizer.config.ConfigReferenceCheck;
@@ -9,12 +10,14 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,13 +31,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConfigReferenceTest {
     /**
-     * The rows whose Allowed cell bounds a value by another key's value, or lists step counts: prose that
-     * {@link dev.bigbatch.optimizer.config.AllowedCell} does not try (the intro of docs/CONFIG.md says so). Listed so
-     * that a row falling out of the grammar fails here instead of going untried unnoticed.
+     * The rows whose Allowed cell bounds a value by another key's value, lists step counts or states a rule on another
+     * key: prose that {@link dev.bigbatch.optimizer.config.AllowedCell} does not try (the intro of docs/CONFIG.md says
+     * so); a shared row by its key, an optimizer's own row as {@code name: key}. Listed so that a row falling out of
+     * the grammar fails here instead of going untried unnoticed. Rprop's schedule rows are tried by
+     * {@link #rpropRejectsAScheduleAsDocumented()}.
      */
     private static final Set<String> UNTRIED = Set.of("optimizer.schedule.boundaries",
-            "optimizer.schedule.min-learning-rate", "optimizer.max-step", "optimizer.min-step",
-            "optimizer.momentum-max");
+            "optimizer.schedule.min-learning-rate", "rprop: optimizer.max-step", "rprop: optimizer.min-step",
+            "rprop: optimizer.schedule.name", "rprop: optimizer.schedule.warmup-steps",
+            "neumann: optimizer.momentum-max");
     private static ConfigReference doc;
 
     @BeforeAll
@@ -94,11 +100,25 @@ class ConfigReferenceTest {
         for (String name : Optimizers.names()) {
             ConfigReferenceCheck c = check(name).allowed(doc.rowsFor(name).values(), Map.of());
             errors.addAll(c.errors());
-            c.untried().forEach(r -> untried.add(r.key()));
+            c.untried().forEach(r -> untried.add(doc.shared().get(r.key()) == r ? r.key() : name + ": " + r.key()));
             tried += c.tried();
         }
         assertTrue(errors.isEmpty(), String.join("\n", errors));
         assertTrue(tried > 0, "no row of docs/CONFIG.md was tried");
         assertEquals(new TreeSet<>(UNTRIED), untried, "rows whose Allowed cell is not tried");
+    }
+
+    /** Rprop's own schedule rows ("`constant` only", "0 only"): another name or a warm-up names optimizer.schedule. */
+    @Test
+    void rpropRejectsAScheduleAsDocumented() {
+        for (Map<String, Object> s : List.<Map<String, Object>>of(Map.of("optimizer.schedule.name", "cosine"),
+                Map.of("optimizer.schedule.warmup-steps", 1))) {
+            Map<String, Object> settings = new HashMap<>(s);
+            settings.put("optimizer.name", "rprop");
+            ConfigError e = assertThrows(ConfigError.class, () -> read(settings), s.toString());
+            assertEquals("optimizer.schedule", e.key(), e.getMessage());
+        }
+        read(Map.of("optimizer.name", "rprop", "optimizer.schedule.name", "constant",
+                "optimizer.schedule.warmup-steps", 0));
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code [a, b]}, {@code (a, b]}, {@code [a, b)}, {@code (a, b)}; {@code ≥ a}, {@code > a}: the bounds and the
- *       values just beyond them (whole numbers if the default is one, exactly: bounds are not rounded to a double);</li>
+ *       values just beyond them (whole numbers if the default is one, exactly: bounds are not rounded to a double),
+ *       and −1, 0, 1;</li>
  *   <li>{@code x or } one of those: x is allowed too, its neighbours only if inside the interval;</li>
  *   <li>either followed by {@code , a multiple of `key`}: tried with that key set to 1 (every value a multiple), and
  *       with it set to 2, an even value accepted and the odd one after it rejected;</li>
@@ -93,13 +94,16 @@ public final class AllowedCell {
         if (range.hi() != null) {
             bound(probes, range.hi(), range.hiClosed(), +1, whole);
         }
-        if (m.group(1) != null) {
-            special(probes, typed(new BigDecimal(m.group(1)), whole), range, whole);
+        Number special = m.group(1) == null ? null : typed(new BigDecimal(m.group(1)), whole);
+        if (special != null) {
+            special(probes, special, range);
         }
+        landmarks(probes, range, special, whole);
         String multipleOf = m.group(8);
         if (multipleOf != null) {
             probes.replaceAll(p -> new Probe(p.value(), p.accepted(), Map.of(multipleOf, 1L)));
-            long even = ((Number) probes.stream().filter(Probe::accepted).findFirst().orElseThrow().value()).longValue();
+            Probe lowest = probes.stream().filter(Probe::accepted).findFirst().orElseThrow();
+            long even = ((Number) lowest.value()).longValue();
             even += even % 2 == 0 ? 0 : 1;
             probes.add(new Probe(even, true, Map.of(multipleOf, 2L)));
             if (range.contains(even + 1)) {
@@ -127,13 +131,26 @@ public final class AllowedCell {
     }
 
     /** {@code x or RANGE}: x is accepted, whatever the range says; its neighbours as the range says. */
-    private static void special(List<Probe> probes, Number x, Range range, boolean whole) {
+    private static void special(List<Probe> probes, Number x, Range range) {
         probes.removeIf(p -> p.value().equals(x));
         probes.add(new Probe(x, true, Map.of()));
         for (int direction : new int[]{-1, +1}) {
             Number n = next(x, direction);
             if (probes.stream().noneMatch(p -> p.value().equals(n))) {
                 probes.add(new Probe(n, range.contains(n), Map.of()));
+            }
+        }
+    }
+
+    /**
+     * −1, 0 and 1, where not tried already, accepted as documented: catches a value the reader takes far from the
+     * documented bounds, such as a dropped {@code 0 or}.
+     */
+    private static void landmarks(List<Probe> probes, Range range, Number special, boolean whole) {
+        for (long l = -1; l <= 1; l++) {
+            Number v = whole ? (Number) l : (Number) (double) l;
+            if (probes.stream().noneMatch(p -> p.value().equals(v))) {
+                probes.add(new Probe(v, range.contains(v) || v.equals(special), Map.of()));
             }
         }
     }

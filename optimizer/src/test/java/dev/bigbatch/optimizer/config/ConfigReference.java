@@ -70,7 +70,8 @@ public record ConfigReference(Map<String, Map<String, Row>> sections, Map<String
                     throw new IllegalStateException(this + ": default part '" + parts[i] + "' is not of the form "
                             + "VALUE with `key = value`");
                 }
-                out.add(new ConditionalDefault(Map.<String, Object>of(qualify(m.group(2)), m.group(3)), m.group(1).replace("`", "")));
+                Map<String, Object> when = Map.of(qualify(m.group(2)), m.group(3));
+                out.add(new ConditionalDefault(when, m.group(1).replace("`", "")));
             }
             return out;
         }

@@ -44,7 +44,8 @@ class ConfigReferenceParseTest {
 
     @Test
     void misplacedOrMalformedRowsAreErrorsWithTheirLine() {
-        assertRejected(with(5, "| `model.size` | 0 | [0, 1] | m |"), "docs/CONFIG.md:6: model.size in the table of section data");
+        assertRejected(with(5, "| `model.size` | 0 | [0, 1] | m |"),
+                "docs/CONFIG.md:6: model.size in the table of section data");
         assertRejected(with(11, "| `data.late` | 0 | [0, 1] | m |"), "outside the tables");
         assertRejected(with(5, "| `data.more` | 0 | [0, 1] | m | extra |"), "4 cells");
         assertRejected(with(5, "| `data.size` | 1 | [0, 1] | m |"), "twice");
