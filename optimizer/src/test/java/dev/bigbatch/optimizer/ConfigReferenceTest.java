@@ -3,31 +3,44 @@ package dev.bigbatch.optimizer;
 import com.typesafe.config.ConfigFactory;
 import dev.bigbatch.optimizer.config.ConfigError;
 import dev.bigbatch.optimizer.config.ConfigReader;
+import dev.bigbatch.optimizer.config.ConfigReference;
+import dev.bigbatch.optimizer.config.ConfigReferenceCheck;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * docs/CONFIG.md, the reference of the {@code optimizer} keys, says what the code does. The keys each optimizer accepts
- * come from the code, not from a list here: each registered optimizer reads its section through the real
- * {@link Optimizers} registry and the {@link ConfigReader} reports every key it was asked for
- * ({@link ConfigReader#keysRead()}); the readers ask for all their keys whatever the values (a key of the other
- * Neumann mode is asked for, then rejected if present), so an empty section lists them all. A reader that asked for a
- * key only under some condition would break that: documented, such a key fails here as "not accepted"; undocumented, it
- * would go unnoticed.
+ * docs/CONFIG.md, in its {@code optimizer} section, says what the code does. The keys each optimizer accepts come from
+ * the code, not from a list here: each registered optimizer reads its section through the real {@link Optimizers}
+ * registry and the {@link ConfigReader} reports every key it was asked for ({@link ConfigReader#keysRead()}); the
+ * readers ask for all their keys whatever the values (a key of the other Neumann mode is asked for, then rejected if
+ * present), so an empty section lists them all. A reader that asked for a key only under some condition would break
+ * that: documented, such a key fails here as "not accepted"; undocumented, it would go unnoticed. The data, model,
+ * train and spark sections are checked the same way in spark-jobs ({@code dev.bigbatch.jobs.run.ConfigReferenceTest}).
  */
 class ConfigReferenceTest {
-    private static final String NOT_A_VALUE = "no-such-value";
+    /**
+     * The rows whose Allowed cell bounds a value by another key's value, lists step counts or states a rule on another
+     * key: prose that {@link dev.bigbatch.optimizer.config.AllowedCell} does not try (the intro of docs/CONFIG.md says
+     * so); a shared row by its key, an optimizer's own row as {@code name: key}. Listed so that a row falling out of
+     * the grammar fails here instead of going untried unnoticed. Rprop's schedule rows are tried by
+     * {@link #rpropRejectsAScheduleAsDocumented()}.
+     */
+    private static final Set<String> UNTRIED = Set.of("optimizer.schedule.boundaries",
+            "optimizer.schedule.min-learning-rate", "rprop: optimizer.max-step", "rprop: optimizer.min-step",
+            "rprop: optimizer.schedule.name", "rprop: optimizer.schedule.warmup-steps",
+            "neumann: optimizer.momentum-max");
     private static ConfigReference doc;
 
     @BeforeAll
@@ -35,15 +48,15 @@ class ConfigReferenceTest {
         doc = ConfigReference.read();
     }
 
-    /** Reads {@code section} as the {@code optimizer} section of a job config, as the jobs do. */
-    static ConfigReader read(Map<String, Object> section) {
-        ConfigReader r = new ConfigReader(ConfigFactory.parseMap(section), "optimizer");
+    /** Reads the {@code optimizer} section of a job config of {@code settings}, as the jobs do. */
+    static ConfigReader read(Map<String, Object> settings) {
+        ConfigReader r = ConfigReader.section(ConfigFactory.parseMap(settings), ConfigReference.OPTIMIZER);
         Optimizers.read(r);
         return r;
     }
 
-    static ConfigReader readDefaults(String name) {
-        return read(Map.of("name", name));
+    static ConfigReferenceCheck check(String name) {
+        return new ConfigReferenceCheck(name, Map.of("optimizer.name", name), ConfigReferenceTest::read);
     }
 
     @Test
@@ -55,18 +68,8 @@ class ConfigReferenceTest {
     void documentedKeysAreExactlyTheKeysEachOptimizerAccepts() {
         List<String> errors = new ArrayList<>();
         for (String name : Optimizers.names()) {
-            Set<String> accepted = readDefaults(name).keysRead();
-            Set<String> documented = doc.rowsFor(name).keySet();
-            Set<String> missing = new TreeSet<>(accepted);
-            missing.removeAll(documented);
-            Set<String> extra = new TreeSet<>(documented);
-            extra.removeAll(accepted);
-            if (!missing.isEmpty()) {
-                errors.add(name + ": accepted but not in docs/CONFIG.md: " + missing);
-            }
-            if (!extra.isEmpty()) {
-                errors.add(name + ": in docs/CONFIG.md but not accepted: " + extra);
-            }
+            ConfigReferenceCheck c = check(name);
+            errors.addAll(c.keys(doc.rowsFor(name).values(), c.keysAccepted()).errors());
         }
         assertTrue(errors.isEmpty(), String.join("\n", errors));
     }
@@ -74,30 +77,15 @@ class ConfigReferenceTest {
     @Test
     void documentedDefaultsAreTheValuesInEffectWhenAKeyIsAbsent() {
         List<String> errors = new ArrayList<>();
-        Map<String, Object> noName = read(Map.of()).effectiveValues();
+        ConfigReference.Row nameRow = doc.shared().get("optimizer.name");
+        errors.addAll(new ConfigReferenceCheck("no name", Map.of(), ConfigReferenceTest::read)
+                .defaults(List.of(nameRow)).errors());
         for (String name : Optimizers.names()) {
-            Map<String, Object> effective = readDefaults(name).effectiveValues();
-            for (ConfigReference.Row row : doc.rowsFor(name).values()) {
-                Object value = (row.key().equals("optimizer.name") ? noName : effective).get(row.key());
-                if (!sameValue(row.defaultValue(), value)) {
-                    errors.add(name + ": " + row + " documents default '" + row.defaultValue() + "', the reader uses "
-                            + value);
-                }
-            }
+            List<ConfigReference.Row> rows = new ArrayList<>(doc.rowsFor(name).values());
+            rows.remove(nameRow);
+            errors.addAll(check(name).defaults(rows).errors());
         }
         assertTrue(errors.isEmpty(), String.join("\n", errors));
-    }
-
-    /** Numbers compare by value (0.001 is 1e-3), lists in Java's rendering ({@code [bias, norm]}). */
-    private static boolean sameValue(String documented, Object value) {
-        if (value instanceof Number n) {
-            try {
-                return Double.parseDouble(documented) == n.doubleValue();
-            } catch (NumberFormatException e) {
-                return false;
-            }
-        }
-        return documented.equals(String.valueOf(value));
     }
 
     /**
@@ -107,63 +95,30 @@ class ConfigReferenceTest {
     @Test
     void documentedRangesAndChoicesAreWhatTheReadersEnforce() {
         List<String> errors = new ArrayList<>();
+        Set<String> untried = new TreeSet<>();
         int tried = 0;
         for (String name : Optimizers.names()) {
-            Map<String, Object> defaults = readDefaults(name).effectiveValues();
-            for (ConfigReference.Row row : doc.rowsFor(name).values()) {
-                List<String> choices = AllowedCell.names(row.allowed());
-                List<AllowedCell.Probe> bounds = AllowedCell.bounds(row.allowed(), defaults.get(row.key()));
-                if (choices != null) {
-                    checkChoices(name, row, choices, errors);
-                    tried++;
-                } else if (bounds != null) {
-                    bounds.forEach(p -> checkProbe(name, row, p, errors));
-                    tried++;
-                } else if (!row.allowed().contains("`")) {
-                    // Only a cell that names another key (a bound like [0, `learning-rate`], a condition) may go
-                    // untried: a plain range the grammar does not parse is a typo in the document.
-                    errors.add(name + ": " + row + " allows '" + row.allowed() + "', which is neither an interval "
-                            + "nor a choice (see AllowedCell) and names no other key");
-                }
-            }
+            ConfigReferenceCheck c = check(name).allowed(doc.rowsFor(name).values(), Map.of());
+            errors.addAll(c.errors());
+            c.untried().forEach(r -> untried.add(doc.shared().get(r.key()) == r ? r.key() : name + ": " + r.key()));
+            tried += c.tried();
         }
         assertTrue(errors.isEmpty(), String.join("\n", errors));
         assertTrue(tried > 0, "no row of docs/CONFIG.md was tried");
+        assertEquals(new TreeSet<>(UNTRIED), untried, "rows whose Allowed cell is not tried");
     }
 
-    private static void checkProbe(String name, ConfigReference.Row row, AllowedCell.Probe p, List<String> errors) {
-        ConfigError e = attempt(name, row, p.value());
-        String setting = name + ": " + row.key() + " = " + p.value() + " (" + row + " allows " + row.allowed() + ")";
-        if (p.accepted() && e != null) {
-            errors.add(setting + " is rejected: " + e.getMessage());
-        } else if (!p.accepted() && e == null) {
-            errors.add(setting + " is accepted");
-        } else if (e != null && !e.key().equals(row.key())) {
-            errors.add(setting + " is rejected for another key: " + e.getMessage());
+    /** Rprop's own schedule rows ("`constant` only", "0 only"): another name or a warm-up names optimizer.schedule. */
+    @Test
+    void rpropRejectsAScheduleAsDocumented() {
+        for (Map<String, Object> s : List.<Map<String, Object>>of(Map.of("optimizer.schedule.name", "cosine"),
+                Map.of("optimizer.schedule.warmup-steps", 1))) {
+            Map<String, Object> settings = new HashMap<>(s);
+            settings.put("optimizer.name", "rprop");
+            ConfigError e = assertThrows(ConfigError.class, () -> read(settings), s.toString());
+            assertEquals("optimizer.schedule", e.key(), e.getMessage());
         }
-    }
-
-    private static void checkChoices(String name, ConfigReference.Row row, List<String> choices, List<String> errors) {
-        Object bad = AllowedCell.isList(row.allowed()) ? List.of(NOT_A_VALUE) : NOT_A_VALUE;
-        ConfigError e = attempt(name, row, bad);
-        String expected = "allowed values: " + String.join(", ", choices);
-        if (e == null || !e.key().equals(row.key()) || !e.getMessage().endsWith(expected)) {
-            errors.add(name + ": " + row + " documents '" + row.allowed() + "'; setting " + bad + " gave "
-                    + (e == null ? "no error" : e.getMessage()));
-        }
-    }
-
-    /** Reads optimizer {@code name} with {@code row}'s key set to {@code value}; the error, or null if accepted. */
-    private static ConfigError attempt(String name, ConfigReference.Row row, Object value) {
-        Map<String, Object> section = new LinkedHashMap<>();
-        section.put("name", name);
-        section.putAll(AllowedCell.context(row.allowed()));
-        section.put(row.relativeKey(), value);
-        try {
-            read(section);
-            return null;
-        } catch (ConfigError e) {
-            return e;
-        }
+        read(Map.of("optimizer.name", "rprop", "optimizer.schedule.name", "constant",
+                "optimizer.schedule.warmup-steps", 0));
     }
 }

@@ -25,7 +25,14 @@ public record RunConfig(DataSettings data, ModelChoice model, TrainSettings trai
                         SparkSettings spark, Config resolved, Config effective) {
 
     public static RunConfig from(Config root) {
-        ConfigReader r = new ConfigReader(root, "");
+        return from(root, new ConfigReader(root, ""));
+    }
+
+    /**
+     * As {@link #from(Config)}, through {@code r}, a reader of {@code root}'s top level: its
+     * {@link ConfigReader#keysRead()} then lists every key a run config accepts (docs/CONFIG.md is checked with it).
+     */
+    static RunConfig from(Config root, ConfigReader r) {
         DataSettings data = DataSettings.read(r.child("data"));
         ModelChoice model = ModelChoice.read(r.child("model"));
         TrainSettings train = TrainSettings.read(r.child("train"));
