@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
  *   <li>either followed by {@code , a multiple of `key`}: tried with that key set to 1 (every value a multiple), and
  *       with it set to 2, an even value accepted and the odd one after it rejected;</li>
  *   <li>any of those followed by {@code ; only with `key = value`}: the other key the value needs;</li>
- *   <li>{@code any whole number} (the 64-bit range, fractions rejected) and {@code any string};</li>
+ *   <li>{@code any whole number} (the 64-bit range, fractions rejected), {@code any string} and
+ *       {@code any non-blank string} (empty and whitespace-only rejected);</li>
  *   <li>{@code `x`, `y`} (one of them) or {@code list of `x`, `y`} (a list of them), see {@link #names}.</li>
  * </ul>
  */
 public final class AllowedCell {
     public static final String ANY_STRING = "any string";
+    public static final String NON_BLANK_STRING = "any non-blank string";
     public static final String ANY_WHOLE_NUMBER = "any whole number";
     private static final String NUMBER = "(-?[0-9][0-9.e+-]*)";
     private static final Pattern NUMERIC = Pattern.compile("^(?:" + NUMBER + " or )?"
@@ -75,6 +77,10 @@ public final class AllowedCell {
     public static List<Probe> probes(String cell, Object example) {
         if (cell.equals(ANY_STRING)) {
             return List.of(new Probe("any string at all", true, Map.of()));
+        }
+        if (cell.equals(NON_BLANK_STRING)) {
+            return List.of(new Probe("x", true, Map.of()), new Probe("", false, Map.of()),
+                    new Probe("  ", false, Map.of()));
         }
         if (cell.equals(ANY_WHOLE_NUMBER)) {
             return List.of(new Probe(Long.MIN_VALUE, true, Map.of()), new Probe(Long.MAX_VALUE, true, Map.of()),
