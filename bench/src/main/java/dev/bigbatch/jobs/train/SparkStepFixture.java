@@ -41,9 +41,7 @@ public final class SparkStepFixture implements AutoCloseable {
     private static final long RUN_SEED = 1;
     private static final long DATA_SEED = 5;
 
-    private final String model;
-    private final int batch;
-    private final int threads;
+    private final Settings settings;
     private final SparkSession spark;
     private final JavaSparkContext sc;
     private final List<ExampleRecord> records;
@@ -62,22 +60,20 @@ public final class SparkStepFixture implements AutoCloseable {
     }
 
     private SparkStepFixture(Settings settings) {
-        model = settings.model();
-        batch = settings.batch();
-        threads = settings.threads();
-        int n = SPLIT_BATCHES * batch;
-        spark = SparkSession.builder().master("local[" + threads + "]").appName(settings.bench())
+        this.settings = settings;
+        int n = SPLIT_BATCHES * settings.batch();
+        spark = SparkSession.builder().master("local[" + settings.threads() + "]").appName(settings.bench())
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         records = syntheticRecords(n);
-        CachedSplit train = cached(sc, records, threads);
-        net = ModelFactory.build(new ModelSpec(model, 16, 10, 3, 32, 32, MODEL_SEED));
+        CachedSplit train = cached(sc, records, settings.threads());
+        net = ModelFactory.build(new ModelSpec(settings.model(), 16, 10, 3, 32, 32, MODEL_SEED));
         spec = new RunSpec(NetworkSpec.of(net, 3, 32, 32),
                 new CifarImageDecoder(new double[]{0.5, 0.5, 0.5}, new double[]{0.25, 0.25, 0.25}), RUN_SEED, true,
                 GHOST);
         run = sc.broadcast(spec);
         step = new DistributedStep(sc, train, run);
-        sampler = new GlobalBatchSampler(n, batch, GHOST, 1);
+        sampler = new GlobalBatchSampler(n, settings.batch(), GHOST, 1);
     }
 
     /**
@@ -109,15 +105,15 @@ public final class SparkStepFixture implements AutoCloseable {
     }
 
     public String model() {
-        return model;
+        return settings.model();
     }
 
     public int batch() {
-        return batch;
+        return settings.batch();
     }
 
     public int threads() {
-        return threads;
+        return settings.threads();
     }
 
     public JavaSparkContext sc() {

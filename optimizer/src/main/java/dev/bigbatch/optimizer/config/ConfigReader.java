@@ -36,7 +36,6 @@ public final class ConfigReader {
     private final Config config;
     private final String prefix;
     private final Set<String> read = new LinkedHashSet<>();
-    private final Set<String> ignoredSubtrees = new LinkedHashSet<>();
     private final SortedMap<String, Object> effective;
     private final SortedSet<String> keysRead;
 
@@ -105,7 +104,6 @@ public final class ConfigReader {
     /** A sub-section; its keys are validated by whoever reads it, not by this reader. */
     public ConfigReader child(String key) {
         read.add(key);
-        ignoredSubtrees.add(key);
         if (config.hasPath(key) && config.getValue(key).valueType() != ConfigValueType.OBJECT) {
             throw new ConfigError(fullKey(key), "must be a section { ... }, found " + describe(key));
         }

@@ -6,6 +6,7 @@ import dev.bigbatch.optimizer.TrainingShape;
 import dev.bigbatch.optimizer.UpdateRuleOptimizer;
 import dev.bigbatch.optimizer.regularization.WeightDecay;
 import dev.bigbatch.optimizer.state.OptimizerState;
+import dev.bigbatch.optimizer.stats.HostCopy;
 import dev.bigbatch.optimizer.stats.StepRequest;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,7 +62,7 @@ public final class TwoLoopNeumannOptimizer extends UpdateRuleOptimizer {
         double l2 = wd.enabled() && wd.mode().equals("l2") ? wd.coefficient() : 0;
         EnumSet<ParameterRole> decayed = EnumSet.complementOf(EnumSet.copyOf(wd.exclude()));
         average.ensure(layout.size(), org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        float[] offset = average.offset().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector();
+        float[] offset = HostCopy.floats(average.offset());
         return new StepRequest(List.of(new NeumannInnerLoop(clock.momentum(clock.neumannStep(step)),
                 schedule.at(step), config.innerIterations(), regularizer, l2, decayed, offset)));
     }

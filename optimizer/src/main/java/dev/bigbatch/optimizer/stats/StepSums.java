@@ -1,6 +1,5 @@
 package dev.bigbatch.optimizer.stats;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -84,7 +83,7 @@ public final class StepSums implements Serializable {
     }
 
     private static float[] addInto(float[] acc, INDArray v, double scale) {
-        float[] x = heapCopy(v.castTo(DataType.FLOAT).reshape(v.length()));
+        float[] x = HostCopy.floats(v);
         if (acc == null) {
             if (scale != 1.0) {
                 for (int i = 0; i < x.length; i++) {
@@ -100,33 +99,6 @@ public final class StepSums implements Serializable {
             acc[i] += (float) (x[i] * scale);
         }
         return acc;
-    }
-
-    /**
-     * The entries of a rank-1 FLOAT array as a new float[], without the off-heap copy that
-     * {@code INDArray.toFloatVector()} makes first: in ND4J 1.0.0-M2.1 {@code BaseNDArray.toFloatVector()} is
-     * {@code dup().data().asFloat()}, one parameter-sized native allocation per ghost batch on the executors.
-     *
-     * <p>When the array starts at its buffer's first entry, has unit stride and is exactly as long as the buffer, its
-     * entries are the buffer's, in order, and {@code DataBuffer.asFloat()} (which reads the buffer's {@code length()}
-     * entries from its start) copies exactly them, on either backend: nd4j-native's {@code BaseCpuDataBuffer} does not
-     * override {@code BaseDataBuffer.asFloat()}, which reads host memory; nd4j-cuda's
-     * {@code BaseCudaDataBuffer.asFloat()} first calls {@code lazyAllocateHostPointer()} and
-     * {@code allocator.synchronizeHostData(this)} (device to host), then {@code BaseDataBuffer.asFloat()}. That is
-     * the call {@code toFloatVector()} ends with, made on the array's own buffer instead of the copy's. The buffer may
-     * be a view buffer: every reshape wraps the array's buffer in one of the same offset and length
-     * ({@code Shape.newShapeNoCopy}), so does DL4J's {@code DefaultGradient.gradient()} around
-     * {@code ComputationGraph}'s {@code flattenedGradients}, and both backends give such a buffer its own host pointer
-     * at its first entry ({@code BaseCpuDataBuffer}/{@code BaseCudaDataBuffer(DataBuffer, long, long)} via
-     * {@code createView}). Anything else takes {@code toFloatVector()}: a sub-array at offset 0, whose {@code data()}
-     * is the whole underlying buffer ({@code BaseNDArray}'s constructors wrap only offsets above 0), a strided column,
-     * an empty or a compressed array.
-     */
-    static float[] heapCopy(INDArray flat) {
-        boolean wholeBuffer = !flat.isEmpty() && !flat.isCompressed() && flat.rank() == 1 && flat.stride(0) == 1
-                && flat.offset() == 0 && flat.data().length() == flat.length()
-                && flat.data().dataType() == DataType.FLOAT;
-        return wholeBuffer ? flat.data().asFloat() : flat.toFloatVector();
     }
 
     /** Adds {@code other} into this sum and returns this. Associative and commutative up to float rounding. */

@@ -5,6 +5,7 @@ import dev.bigbatch.optimizer.ParameterLayout;
 import dev.bigbatch.optimizer.TrainingShape;
 import dev.bigbatch.optimizer.regularization.WeightDecay;
 import dev.bigbatch.optimizer.schedule.ScheduleConfig;
+import dev.bigbatch.optimizer.stats.LocalShard;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -45,9 +46,9 @@ class KfacGaussNewtonTest {
         DataSet data = TinyNets.data(32, N, OUT, IN);
         data.setLabels(Nd4j.randn(33, new long[]{N, OUT}).castTo(DataType.DOUBLE));
         // The executor's side: the gradient sum and the input factor, through the real statistic.
-        FakeShard shard = FakeShard.of(net, data, 0, N, N, 0, 1);
+        LocalShard shard = LocalShard.of(net, data, 0, N, N, 0, 1);
         StepSums sums = new StepSums();
-        INDArray gradientSum = FakeShard.compute(net, data).gradientSum().reshape(-1);
+        INDArray gradientSum = LocalShard.compute(net, data).gradientSum().reshape(-1);
         sums.addGradient(gradientSum, 1.0);
         sums.addExamples(N, 0, 0, 0);
         KroneckerFactorSums factors = new KroneckerFactorStatistic(FisherType.EMPIRICAL).compute(shard);
@@ -97,7 +98,7 @@ class KfacGaussNewtonTest {
         MultiLayerNetwork net = linear();
         int many = 4000;
         DataSet data = TinyNets.data(34, many, OUT, IN);
-        FakeShard shard = FakeShard.of(net, data, 0, many, 1000, 0, 1);
+        LocalShard shard = LocalShard.of(net, data, 0, many, 1000, 0, 1);
         INDArray g = new KroneckerFactorStatistic(FisherType.TRUE).compute(shard)
                 .sums(new BlockId(BlockKind.DENSE, "0"))[1].div(many);
         INDArray h = Nd4j.eye(OUT).castTo(DataType.DOUBLE).muli(2.0 / OUT);

@@ -1,5 +1,6 @@
 package dev.bigbatch.optimizer.kfac;
 
+import dev.bigbatch.optimizer.stats.LocalShard;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -54,10 +55,10 @@ class KroneckerFactorPartitionTest {
         StepSums first = new StepSums();
         StepSums retry = new StepSums();
         var params = net.params().dup();
-        new KroneckerFactorStatistic(FisherType.TRUE).accumulate(FakeShard.of(net, data, 4, 12, GHOST, 30, 5), first);
+        new KroneckerFactorStatistic(FisherType.TRUE).accumulate(LocalShard.of(net, data, 4, 12, GHOST, 30, 5), first);
         assertArrayEquals(params.toDoubleVector(), net.params().toDoubleVector(),
                 "training-mode passes leave the batch-norm running statistics alone");
-        new KroneckerFactorStatistic(FisherType.TRUE).accumulate(FakeShard.of(net.clone(), data, 4, 12, GHOST, 30, 5), retry);
+        new KroneckerFactorStatistic(FisherType.TRUE).accumulate(LocalShard.of(net.clone(), data, 4, 12, GHOST, 30, 5), retry);
         for (String key : first.extras().keySet()) {
             assertArrayEquals(first.extraSum(key), retry.extraSum(key), key);
         }
@@ -69,7 +70,7 @@ class KroneckerFactorPartitionTest {
         int per = N / shards;
         for (int s = 0; s < shards; s++) {
             StepSums part = new StepSums();
-            FakeShard shard = FakeShard.of(net.clone(), data, s * per, (s + 1) * per, GHOST, 30, 5);
+            LocalShard shard = LocalShard.of(net.clone(), data, s * per, (s + 1) * per, GHOST, 30, 5);
             new KroneckerFactorStatistic(FisherType.TRUE).accumulate(shard, part);
             total.merge(part);
         }

@@ -1,5 +1,6 @@
 package dev.bigbatch.optimizer.kfac;
 
+import dev.bigbatch.optimizer.stats.LocalShard;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -49,7 +50,7 @@ class KroneckerFactorPrecisionTest {
         KroneckerFactorSums perExample = new KroneckerFactorSums(1);
         double[][][] reference = new double[4][][];
         try (LayerRecorders rec = LayerRecorders.install(blocks)) {
-            FakeShard.compute(net, data);
+            LocalShard.compute(net, data);
             for (int layer = 0; layer < 2; layer++) {
                 CurvatureBlocks.Bound b = blocks.get(layer);
                 INDArray input = rec.input(b);

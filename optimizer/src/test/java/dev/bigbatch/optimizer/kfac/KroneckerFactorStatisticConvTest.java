@@ -1,6 +1,7 @@
 package dev.bigbatch.optimizer.kfac;
 
 import dev.bigbatch.optimizer.ParameterLayout;
+import dev.bigbatch.optimizer.stats.LocalShard;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.api.Model;
@@ -52,7 +53,7 @@ class KroneckerFactorStatisticConvTest {
             List<CurvatureBlocks.Bound> blocks = CurvatureBlocks.bind(net);
             assertEquals(c[2], blocks.size(), "conv and output blocks; batch norm has none");
             try (LayerRecorders rec = LayerRecorders.install(blocks)) {
-                INDArray flat = FakeShard.compute(net, (DataSet) c[1]).gradientSum().reshape(-1);
+                INDArray flat = LocalShard.compute(net, (DataSet) c[1]).gradientSum().reshape(-1);
                 for (CurvatureBlocks.Bound b : blocks) {
                     INDArray a = BlockRows.input(b.block(), rec.input(b));
                     INDArray g = BlockRows.gradient(b.block(), rec.preActivationGradient(b));
@@ -135,7 +136,7 @@ class KroneckerFactorStatisticConvTest {
         data.setLabels(data.getLabels().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
         List<CurvatureBlocks.Bound> blocks = CurvatureBlocks.bind(net);
         try (LayerRecorders rec = LayerRecorders.install(blocks)) {
-            INDArray flat = FakeShard.compute(net, data).gradientSum().reshape(-1);
+            INDArray flat = LocalShard.compute(net, data).gradientSum().reshape(-1);
             for (CurvatureBlocks.Bound b : blocks) {
                 INDArray a = BlockRows.input(b.block(), rec.input(b));
                 INDArray g = BlockRows.gradient(b.block(), rec.preActivationGradient(b));
@@ -225,7 +226,7 @@ class KroneckerFactorStatisticConvTest {
                 }
             }
         }
-        FakeShard shard = FakeShard.of(net, data, 0, N, 2, 0, 1);
+        LocalShard shard = LocalShard.of(net, data, 0, N, 2, 0, 1);
         INDArray[] got = new KroneckerFactorStatistic(FisherType.EMPIRICAL).compute(shard)
                 .sums(new BlockId(BlockKind.CONV2D, "0"));
         assertClose(Nd4j.create(a), got[0], "A = Σ over examples and positions of ā āᵀ");

@@ -1,6 +1,7 @@
 package dev.bigbatch.optimizer.kfac;
 
 import dev.bigbatch.optimizer.ParameterLayout;
+import dev.bigbatch.optimizer.stats.LocalShard;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -31,7 +32,7 @@ class KroneckerFactorStatisticDenseTest {
             assertEquals(3, blocks.size());
             INDArray flatGradient;
             try (LayerRecorders rec = LayerRecorders.install(blocks)) {
-                flatGradient = FakeShard.compute(net, data).gradientSum().reshape(-1);
+                flatGradient = LocalShard.compute(net, data).gradientSum().reshape(-1);
                 ParameterLayout layout = ParameterLayout.of(net);
                 for (CurvatureBlocks.Bound b : blocks) {
                     INDArray a = BlockRows.input(b.block(), rec.input(b));
@@ -91,13 +92,13 @@ class KroneckerFactorStatisticDenseTest {
         var activation = conf.getActivationFn();
         var dropout = conf.getIDropout();
         var loss = out.getLossFn();
-        FakeShard shard = FakeShard.of(net, data, 0, N, 3, 10, 99);
+        LocalShard shard = LocalShard.of(net, data, 0, N, 3, 10, 99);
         new KroneckerFactorStatistic(FisherType.TRUE).accumulate(shard, new StepSums());
         assertEquals(params, net.params());
         assertSame(activation, conf.getActivationFn());
         assertSame(dropout, conf.getIDropout());
         assertSame(loss, out.getLossFn());
-        assertEquals(2, shard.gradientCalls, "one backward pass per ghost batch");
+        assertEquals(2, shard.gradientCalls(), "one backward pass per ghost batch");
     }
 
     /**
@@ -108,7 +109,7 @@ class KroneckerFactorStatisticDenseTest {
      * @param inputOf each block layer's name → where its input is in feedForward's output (list index or vertex name)
      */
     private static void check(Model net, DataSet data, INDArray labels, FisherType fisher, Map<String, ?> inputOf) {
-        FakeShard shard = FakeShard.of(net, data, 0, N, 2, 10, 99);
+        LocalShard shard = LocalShard.of(net, data, 0, N, 2, 10, 99);
         KroneckerFactorSums sums = new KroneckerFactorStatistic(fisher).compute(shard);
         StepSums wire = new StepSums();
         sums.addTo(wire);
@@ -120,8 +121,8 @@ class KroneckerFactorStatisticDenseTest {
             double[][] a = new double[in][in];
             double[][] g = new double[out][out];
             for (int n = 0; n < N; n++) {
-                INDArray x = FakeShard.rows(data.getFeatures(), n, n + 1);
-                INDArray y = FakeShard.rows(labels, n, n + 1);
+                INDArray x = LocalShard.rows(data.getFeatures(), n, n + 1);
+                INDArray y = LocalShard.rows(labels, n, n + 1);
                 INDArray act = activations(net, x).get(inputOf.get(layer).toString());
                 double[] abar = new double[in];
                 for (int i = 0; i < act.length(); i++) {
@@ -130,7 +131,7 @@ class KroneckerFactorStatisticDenseTest {
                 if (in > act.length()) {
                     abar[in - 1] = 1;
                 }
-                FakeShard.compute(net, new DataSet(x, y));
+                LocalShard.compute(net, new DataSet(x, y));
                 INDArray w = net.gradient().getGradientFor(gradientKey(net, layer) + "W");
                 double norm = 0;
                 for (int i = 0; i < act.length(); i++) {

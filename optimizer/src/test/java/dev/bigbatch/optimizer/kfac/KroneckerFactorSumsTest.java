@@ -1,5 +1,6 @@
 package dev.bigbatch.optimizer.kfac;
 
+import dev.bigbatch.optimizer.stats.LocalShard;
 import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,7 +28,7 @@ class KroneckerFactorSumsTest {
         for (int batch = 0; batch < 2; batch++) {
             DataSet data = TinyNets.data(11 + batch, 4, 3, 2, 6, 7);
             try (LayerRecorders rec = LayerRecorders.install(blocks)) {
-                FakeShard.compute(net, data);
+                LocalShard.compute(net, data);
                 for (int i = 0; i < blocks.size(); i++) {
                     CurvatureBlock block = blocks.get(i).block();
                     INDArray input = rec.input(blocks.get(i));

@@ -1,9 +1,7 @@
 package dev.bigbatch.optimizer.neumann;
 
 import dev.bigbatch.optimizer.OptimizerFixtures;
-import dev.bigbatch.optimizer.ParameterLayout;
-import dev.bigbatch.optimizer.stats.ShardContext;
-import dev.bigbatch.optimizer.stats.StepSums;
+import dev.bigbatch.optimizer.stats.LocalShard;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -20,19 +18,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stand-in for an executor: a replica of a tiny network holding the step's parameters and a share of the ghost
- * batches; gradients come from DL4J's own backward pass (summed over the ghost batch's examples).
+ * The tiny network of the two-loop tests and the executor stand-in over it: a {@link LocalShard} whose replica holds the
+ * step's parameters and a share of the ghost batches; gradients come from DL4J's own backward pass (summed over the
+ * ghost batch's examples).
  */
-final class NetworkShard implements ShardContext {
+final class NetworkShard {
     static final int INPUTS = 3;
     static final int OUTPUTS = 2;
-    private final MultiLayerNetwork net;
-    private final List<DataSet> ghosts;
 
-    NetworkShard(INDArray params, List<DataSet> ghosts) {
-        this.net = newNetwork();
-        this.net.setParams(params.reshape(net.params().shape()));
-        this.ghosts = ghosts;
+    private NetworkShard() {
+    }
+
+    /** A replica of {@link #newNetwork} holding {@code params}, with {@code ghosts} as its ghost batches. */
+    static LocalShard of(INDArray params, List<DataSet> ghosts) {
+        MultiLayerNetwork net = newNetwork();
+        net.setParams(params.reshape(net.params().shape()));
+        return LocalShard.of(net, ghosts);
     }
 
     /** Dense 3→4 (tanh), then a linear output with squared error: small and not convex. */
@@ -57,58 +58,5 @@ final class NetworkShard implements ShardContext {
             out.add(new DataSet(x, y));
         }
         return out;
-    }
-
-    /** What the loop adds for every step: the gradient at the broadcast parameters, summed, and the counts. */
-    void addGradientSums(StepSums sums) {
-        for (DataSet ghost : ghosts) {
-            GradientResult r = gradient(ghost);
-            sums.addGradient(r.gradientSum(), 1.0);
-            sums.addExamples(ghost.numExamples(), r.lossSum(), 0, 0);
-        }
-    }
-
-    @Override
-    public MultiLayerNetwork network() {
-        return net;
-    }
-
-    @Override
-    public ParameterLayout layout() {
-        return ParameterLayout.of(net);
-    }
-
-    @Override
-    public List<DataSet> ghostBatches() {
-        return ghosts;
-    }
-
-    @Override
-    public List<long[]> exampleIds() {
-        throw new UnsupportedOperationException("not needed by the Neumann inner loop");
-    }
-
-    @Override
-    public List<INDArray> stepOutputs() {
-        throw new UnsupportedOperationException("not needed by the Neumann inner loop");
-    }
-
-    @Override
-    public long step() {
-        return 0;
-    }
-
-    @Override
-    public long seed() {
-        return 0;
-    }
-
-    @Override
-    public GradientResult gradient(DataSet ghostBatch) {
-        net.setInput(ghostBatch.getFeatures());
-        net.setLabels(ghostBatch.getLabels());
-        net.computeGradientAndScore();
-        INDArray g = net.gradient().gradient().dup().reshape(net.numParams());
-        return new GradientResult(g, net.score() * ghostBatch.numExamples(), null);
     }
 }

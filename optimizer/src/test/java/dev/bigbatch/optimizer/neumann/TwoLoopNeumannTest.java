@@ -3,6 +3,7 @@ package dev.bigbatch.optimizer.neumann;
 import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.ParameterLayout;
 import dev.bigbatch.optimizer.TrainingShape;
+import dev.bigbatch.optimizer.stats.LocalShard;
 import dev.bigbatch.optimizer.stats.ShardStatistic;
 import dev.bigbatch.optimizer.stats.StepRequest;
 import dev.bigbatch.optimizer.stats.StepSums;
@@ -45,7 +46,7 @@ class TwoLoopNeumannTest {
         StepSums total = new StepSums();
         int per = GHOSTS / partitions;
         for (int p = 0; p < partitions; p++) {
-            NetworkShard shard = new NetworkShard(params, BATCH.subList(p * per, (p + 1) * per));
+            LocalShard shard = NetworkShard.of(params, BATCH.subList(p * per, (p + 1) * per));
             StepSums sums = new StepSums();
             shard.addGradientSums(sums);
             for (ShardStatistic s : request.statistics()) {
@@ -107,7 +108,7 @@ class TwoLoopNeumannTest {
         Optimizer opt = config(HOCON).create(layout(), SHAPE);
         INDArray params = initialParams();
         run(opt, params, 1, 1);
-        NetworkShard shard = new NetworkShard(params, BATCH.subList(0, 1));
+        LocalShard shard = NetworkShard.of(params, BATCH.subList(0, 1));
         INDArray before = shard.network().params().dup();
         opt.request().statistics().get(0).accumulate(shard, new StepSums());
         assertEquals(before, shard.network().params());

@@ -45,11 +45,11 @@ class StepSumsTest {
     }
 
     @Test
-    void heapCopyReadsExactlyTheArraysEntries() {
+    void hostCopyReadsExactlyTheArraysEntries() {
         for (Map.Entry<String, INDArray> e : vectors().entrySet()) {
             INDArray v = e.getValue();
             if (v.rank() == 1 && v.dataType() == DataType.FLOAT) {
-                assertArrayEquals(entries(v), StepSums.heapCopy(v), e.getKey());
+                assertArrayEquals(entries(v), HostCopy.floats(v), e.getKey());
             }
         }
     }

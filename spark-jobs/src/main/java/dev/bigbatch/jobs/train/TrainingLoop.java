@@ -12,6 +12,7 @@ import dev.bigbatch.optimizer.OptimizerConfig;
 import dev.bigbatch.optimizer.ParameterLayout;
 import dev.bigbatch.optimizer.StepReport;
 import dev.bigbatch.optimizer.TrainingShape;
+import dev.bigbatch.optimizer.stats.HostCopy;
 import dev.bigbatch.optimizer.stats.StepSums;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -128,7 +129,7 @@ public final class TrainingLoop {
                 int epoch = sampler.epochOf(step);
                 sc.setJobDescription("bigbatch train step " + (step + 1) + "/" + total + " (epoch " + (epoch + 1) + ")");
                 long t0 = System.nanoTime();
-                StepPlan plan = new StepPlan(step, epoch, sampler.exampleIds(step), params.toFloatVector(),
+                StepPlan plan = new StepPlan(step, epoch, sampler.exampleIds(step), HostCopy.floats(params),
                         optimizer.request());
                 StepSums sums = distributed.compute(plan);
                 lastLoss = sums.meanLoss();
@@ -198,7 +199,7 @@ public final class TrainingLoop {
         if (test == null && sample == null) {
             return null;
         }
-        float[] p = evalParams.toFloatVector();
+        float[] p = HostCopy.floats(evalParams);
         Evaluation.Result r = test == null ? null : evaluate(run, test, evalSplit, p, step);
         if (sample != null) {
             evaluate(run, sample, TRAIN_SAMPLE, p, step);

@@ -1,7 +1,6 @@
-package dev.bigbatch.optimizer.kfac;
+package dev.bigbatch.optimizer.stats;
 
 import dev.bigbatch.optimizer.ParameterLayout;
-import dev.bigbatch.optimizer.stats.ShardContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -13,18 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A ShardContext over an in-memory network: gradient() is DL4J's computeGradientAndScore, as an executor runs it;
- * stepOutputs() the training-mode forward pass the executor's gradient pass includes.
+ * A stand-in for an executor's {@link ShardContext}, over an in-memory network holding the step's parameters and a
+ * share of the ghost batches: gradient() is DL4J's computeGradientAndScore, as an executor runs it; stepOutputs() the
+ * training-mode forward pass the executor's gradient pass includes.
  */
-final class FakeShard implements ShardContext {
+public final class LocalShard implements ShardContext {
     private final Model net;
     private final List<DataSet> batches;
     private final List<long[]> ids;
     private final long step;
     private final long seed;
-    int gradientCalls;
+    private int gradientCalls;
 
-    FakeShard(Model net, List<DataSet> batches, List<long[]> ids, long step, long seed) {
+    public LocalShard(Model net, List<DataSet> batches, List<long[]> ids, long step, long seed) {
         this.net = net;
         this.batches = batches;
         this.ids = ids;
@@ -33,7 +33,7 @@ final class FakeShard implements ShardContext {
     }
 
     /** The examples [from, to) of {@code all} cut into ghost batches of {@code ghost} rows, ids = row numbers. */
-    static FakeShard of(Model net, DataSet all, int from, int to, int ghost, long step, long seed) {
+    public static LocalShard of(Model net, DataSet all, int from, int to, int ghost, long step, long seed) {
         List<DataSet> batches = new ArrayList<>();
         List<long[]> ids = new ArrayList<>();
         for (int s = from; s < to; s += ghost) {
@@ -45,10 +45,10 @@ final class FakeShard implements ShardContext {
             }
             ids.add(id);
         }
-        return new FakeShard(net, batches, ids, step, seed);
+        return new LocalShard(net, batches, ids, step, seed);
     }
 
-    static INDArray rows(INDArray x, long from, long to) {
+    public static INDArray rows(INDArray x, long from, long to) {
         org.nd4j.linalg.indexing.INDArrayIndex[] idx = new org.nd4j.linalg.indexing.INDArrayIndex[x.rank()];
         idx[0] = NDArrayIndex.interval(from, to);
         for (int i = 1; i < idx.length; i++) {
@@ -98,6 +98,34 @@ final class FakeShard implements ShardContext {
         return out;
     }
 
+    /** Ghost batches already cut, ids numbered through them, step 0 and seed 0. */
+    public static LocalShard of(Model net, List<DataSet> ghosts) {
+        List<long[]> ids = new ArrayList<>();
+        long next = 0;
+        for (DataSet g : ghosts) {
+            long[] id = new long[g.numExamples()];
+            for (int i = 0; i < id.length; i++) {
+                id[i] = next++;
+            }
+            ids.add(id);
+        }
+        return new LocalShard(net, ghosts, ids, 0, 0);
+    }
+
+    /** Calls of {@link #gradient} so far. */
+    public int gradientCalls() {
+        return gradientCalls;
+    }
+
+    /** What the loop adds for every step: the gradient at the broadcast parameters, summed, and the counts. */
+    public void addGradientSums(StepSums sums) {
+        for (DataSet ghost : batches) {
+            GradientResult r = compute(net, ghost);
+            sums.addGradient(r.gradientSum(), 1.0);
+            sums.addExamples(ghost.numExamples(), r.lossSum(), 0, 0);
+        }
+    }
+
     @Override
     public GradientResult gradient(DataSet batch) {
         gradientCalls++;
@@ -105,7 +133,7 @@ final class FakeShard implements ShardContext {
     }
 
     /** DL4J's forward + backward on {@code batch}: the summed gradient (flat) and loss. */
-    static GradientResult compute(Model net, DataSet batch) {
+    public static GradientResult compute(Model net, DataSet batch) {
         if (net instanceof MultiLayerNetwork mln) {
             mln.setInput(batch.getFeatures());
             mln.setLabels(batch.getLabels());
