@@ -27,8 +27,8 @@ import java.util.Arrays;
  * per kernel offset, written straight into the rows next to the bias column: the same values (tested against DL4J's
  * weight gradient and bit for bit against im2col, for padding, stride, dilation, Same mode and NHWC), in less time:
  * replacing im2col took the whole factor statistic of a ResNet-20 ghost batch from 1.49 to 1.17 gradient passes on
- * one core ({@code KfacFactorCostBench}, docs/BENCHMARKS.md issue 4). Rows are built in the input's own type ({@link CurvatureBlock#rowType}): only copies,
- * no rounding.
+ * one core ({@code KfacFactorCostBench}, docs/BENCHMARKS.md issue 4). Rows are built in the
+ * {@link CurvatureBlock#rowType} of the input: only copies and exact widenings, no rounding.
  */
 public final class ConvolutionBlock implements CurvatureBlock {
     private final BlockId id;

@@ -36,7 +36,7 @@ public interface CurvatureBlock {
      * {@code layerInput}, ordered by (example, output row, output column). Every entry is written: {@code rows} may
      * hold anything before (the factor sums reuse one buffer for all blocks and chunks).
      *
-     * @param layerInput the layer's input as the layer used it (after any input dropout)
+     * @param layerInput the layer's input as the layer used it (after any input dropout, in the layer's type)
      */
     void inputRows(INDArray layerInput, INDArray rows);
 

@@ -15,7 +15,9 @@ import java.util.Map;
  * triangles ({@link PackedSymmetric}) under the block's keys, and {@link BlockId#COUNT_KEY}.
  *
  * <p><b>Precision.</b> Rows and products are formed in the network's own type ({@link CurvatureBlock#rowType}):
- * FLOAT for every model the jobs build, DOUBLE for a DOUBLE network. For a FLOAT network:
+ * FLOAT for every model the jobs build, DOUBLE for a DOUBLE network, and FLOAT for a HALF one (widening is exact;
+ * {@code KroneckerFactorNarrowTypeTest}, {@code KroneckerFactorStatisticHalfTest}). The recorded inputs are in the
+ * network's type whatever the features' type ({@link LayerRecorders}). For a FLOAT network:
  * <ul>
  *   <li>building ā and g in FLOAT is exact: the recorded inputs and pre-activation gradients are FLOAT values, and
  *       the patch copies, the bias column and the layout changes only copy them (plus zeros and ones);</li>

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,8 +22,9 @@ import java.util.List;
  * <ul>
  *   <li>input: {@code AbstractLayer.applyDropOutIfNecessary} passes every training-mode input through
  *       {@code conf.getIDropout().applyDropout(..)} and uses its result as the layer input (dense and output layers in
- *       {@code BaseLayer.preOutputWithPreNorm}, convolutions in {@code ConvolutionLayer.activate}); the wrapper
- *       records that result, so the input is the post-dropout one the weight gradient uses;</li>
+ *       {@code BaseLayer.preOutputWithPreNorm}, convolutions in {@code ConvolutionLayer.activate}) after casting it
+ *       to the layer's type ({@code this.input.castTo(dataType)}: a HALF network rounds FLOAT features to HALF); the
+ *       wrapper records that result cast the same way: the post-dropout input the weight gradient uses;</li>
  *   <li>hidden layers: {@code BaseLayer.backpropGradient} and {@code ConvolutionLayer.backpropGradient} compute
  *       delta = {@code conf.getActivationFn().backprop(z, epsilon).getFirst()} (NCHW for convolutions, also with an
  *       MKL-DNN/cuDNN helper) and the weight gradient from it;</li>
@@ -67,7 +69,7 @@ final class LayerRecorders implements AutoCloseable {
         IDropout dropout = conf.getIDropout();
         IActivation activation = conf.getActivationFn();
         ILossFunction loss = conf instanceof BaseOutputLayer o ? o.getLossFn() : null;
-        InputRecorder input = new InputRecorder(dropout);
+        InputRecorder input = new InputRecorder(dropout, b.layer().params().dataType());
         GradientRecorder gradient = loss != null ? new LossRecorder(loss) : new ActivationRecorder(activation);
         installed.add(new Installed(b, conf, dropout, activation, loss, input, gradient));
         conf.setIDropout(input);
@@ -113,10 +115,15 @@ final class LayerRecorders implements AutoCloseable {
         installed.clear();
     }
 
-    @SuppressWarnings("try") // the scope is entered for its effect on allocation, not used in the body
     private static INDArray detachedCopy(INDArray x) {
+        return detachedCopy(x, x.dataType());
+    }
+
+    /** A copy of {@code x} of {@code type}, outside any workspace. */
+    @SuppressWarnings("try") // the scope is entered for its effect on allocation, not used in the body
+    private static INDArray detachedCopy(INDArray x, DataType type) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return x.dup();
+            return x.dataType() == type ? x.dup() : x.castTo(type);
         }
     }
 
@@ -124,19 +131,24 @@ final class LayerRecorders implements AutoCloseable {
         INDArray recorded();
     }
 
-    /** Input dropout that records its output; with no original dropout, the identity. */
+    /**
+     * Input dropout that records its output cast to the layer's type, as the layer uses it; with no original dropout,
+     * the identity.
+     */
     static final class InputRecorder implements IDropout {
         private final IDropout delegate;
+        private final DataType layerType;
         private INDArray recorded;
 
-        InputRecorder(IDropout delegate) {
+        InputRecorder(IDropout delegate, DataType layerType) {
             this.delegate = delegate;
+            this.layerType = layerType;
         }
 
         @Override
         public INDArray applyDropout(INDArray in, INDArray result, int iteration, int epoch, LayerWorkspaceMgr mgr) {
             INDArray out = delegate == null ? in : delegate.applyDropout(in, result, iteration, epoch, mgr);
-            recorded = detachedCopy(out);
+            recorded = detachedCopy(out, layerType);
             return out;
         }
 
@@ -157,7 +169,7 @@ final class LayerRecorders implements AutoCloseable {
 
         @Override
         public IDropout clone() {
-            return new InputRecorder(delegate == null ? null : delegate.clone());
+            return new InputRecorder(delegate == null ? null : delegate.clone(), layerType);
         }
     }
 

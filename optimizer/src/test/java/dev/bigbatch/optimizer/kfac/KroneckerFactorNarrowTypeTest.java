@@ -30,7 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KroneckerFactorNarrowTypeTest {
     private static final int N = 5;
     private static final int N_IN = 4, N_OUT = 3;
-    /** The convolution of {@link TinyNets#conv}: [2, 6, 7] → 3 channels, kernel 3×2, stride 2×1, padding 1×1, dilation 1×2. */
+    /**
+     * The convolution of {@link TinyNets#conv}: [2, 6, 7] → 3 channels, kernel 3×2, stride 2×1, padding 1×1,
+     * dilation 1×2; output 3×7.
+     */
     private static final int C = 2, H = 6, W = 7, KH = 3, KW = 2, SH = 2, SW = 1, PH = 1, PW = 1, DH = 1, DW = 2;
     private static final int OH = 3, OW = 7;
     /** FLOAT unit roundoff. */
@@ -89,7 +92,7 @@ class KroneckerFactorNarrowTypeTest {
      * ā of example n at output position (oh, ow): columns (channel, kh, kw) in the c-order of W [nOut, nIn, kH, kW],
      * zero outside the image, then 1 for the bias.
      */
-    private static double[] patch(double[] x, int n, int oh, int ow) {
+    static double[] patch(double[] x, int n, int oh, int ow) {
         double[] p = new double[C * KH * KW + 1];
         for (int c = 0; c < C; c++) {
             for (int kh = 0; kh < KH; kh++) {
@@ -126,7 +129,8 @@ class KroneckerFactorNarrowTypeTest {
         for (int k = 0; k < 2; k++) {
             String factor = block.id() + " " + input.dataType() + (k == 0 ? " A" : " G");
             int kk = k;
-            for (KroneckerFactorSums[] pair : new KroneckerFactorSums[][]{{whole, wholeFloat}, {chunked, chunkedFloat}}) {
+            KroneckerFactorSums[][] pairs = {{whole, wholeFloat}, {chunked, chunkedFloat}};
+            for (KroneckerFactorSums[] pair : pairs) {
                 String what = factor + (pair[0] == whole ? "" : " (one-example chunks)");
                 INDArray got = pair[0].sums(block.id())[k];
                 INDArray fromFloat = pair[1].sums(block.id())[k];
@@ -149,7 +153,7 @@ class KroneckerFactorNarrowTypeTest {
      * BFLOAT16 (2^-8) anywhere on the way would exceed it on the diagonal, where Σ|v||v|ᵀ is the entry itself.
      * Observed: at most 0.28 of the allowance (dense, 5 rows) and 0.04 (convolution).
      */
-    private static void assertWithinFloatRounding(double[][] exact, double[][] magnitude, int n, INDArray got,
+    static void assertWithinFloatRounding(double[][] exact, double[][] magnitude, int n, INDArray got,
                                                   String what) {
         double gamma = gamma(n + 3, U_FLOAT) + gamma(n, 0x1p-53);
         assertEquals(exact.length, got.rows(), what + " rows");
@@ -168,7 +172,7 @@ class KroneckerFactorNarrowTypeTest {
     }
 
     /** Σ scale · v vᵀ over the rows, or Σ scale · |v||v|ᵀ with {@code absolute}, in DOUBLE. */
-    private static double[][] products(List<double[]> rows, double scale, boolean absolute) {
+    static double[][] products(List<double[]> rows, double scale, boolean absolute) {
         int dim = rows.get(0).length;
         double[][] m = new double[dim][dim];
         for (double[] v : rows) {

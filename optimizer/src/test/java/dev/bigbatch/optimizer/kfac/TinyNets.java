@@ -27,8 +27,12 @@ final class TinyNets {
 
     /** 4 → dense(5, tanh) → dense(3, sigmoid, no bias) → softmax output(3). */
     static MultiLayerNetwork dense(long seed) {
+        return dense(seed, DataType.DOUBLE);
+    }
+
+    static MultiLayerNetwork dense(long seed, DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(DataType.DOUBLE).list()
+                .dataType(type).list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.TANH).build())
                 .layer(new DenseLayer.Builder().nIn(5).nOut(3).activation(Activation.SIGMOID).hasBias(false).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(3).nOut(3)
