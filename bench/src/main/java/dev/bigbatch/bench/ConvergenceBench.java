@@ -138,7 +138,7 @@ public final class ConvergenceBench {
                 report, cap));
         System.out.println(verdict("issue 3: Neumann (clocks scaled to the run) <= 0.8 x Adam",
                 best.get(ConvergenceSweep.NEUMANN_SCALED), best.get("adam"), 0.8, report, cap));
-        System.out.println(verdict("two-loop Neumann <= 0.8 x Adam, in steps only (its step is 1 + K_inner passes)",
+        System.out.println(verdict("two-loop Neumann <= 0.8 x Adam, in steps only (its step is K_inner passes)",
                 best.get(ConvergenceSweep.NEUMANN_TWO_LOOP), best.get("adam"), 0.8, report, cap));
         System.out.println(verdict("issue 4: K-FAC <= 0.5 x momentum", best.get("kfac"), best.get("momentum"), 0.5,
                 report, cap));

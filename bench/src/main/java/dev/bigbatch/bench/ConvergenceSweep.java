@@ -33,9 +33,9 @@ import java.util.Map;
  *       8 units) in a run of a few epochs;</li>
  *   <li>{@code neumann-two-loop}: the two-loop mode (Algorithm 1 with eq. 9's convexified inner update; executors
  *       run K_inner = 4 inner iterations per ghost batch, the default), with the warm-up and μ(t)'s unit of t scaled
- *       as in {@code neumann-scaled} (the mode has no reset period). A step costs 1 + K_inner forward/backward passes
- *       per example against one for every other group, so its steps compare with theirs only together with that
- *       cost;</li>
+ *       as in {@code neumann-scaled} (the mode has no reset period). A step costs K_inner forward/backward passes
+ *       per example (the ordinary pass, whose gradient the first inner iteration reuses, and K_inner − 1 more)
+ *       against one for every other group, so its steps compare with theirs only together with that cost;</li>
  *   <li>{@code kfac}: the defaults (T_cov = 10, T_inv = 100, λ = 1e-3, κ = 1e-3, μ = 0.9, true Fisher), the
  *       eigendecompositions on the driver. With T_inv = 100 above the cap, the inverses are those of step 0's
  *       factors for the whole run.</li>

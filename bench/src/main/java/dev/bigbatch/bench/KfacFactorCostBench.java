@@ -147,6 +147,12 @@ public final class KfacFactorCostBench {
             return List.of(output);
         }
 
+        /** The step's pass run again at the same parameters (the K-FAC statistic does not ask for it). */
+        @Override
+        public List<INDArray> stepGradients() {
+            return List.of(gradient(batch).gradientSum().castTo(DataType.FLOAT));
+        }
+
         @Override
         public GradientResult gradient(DataSet ghostBatch) {
             net.setInputs(ghostBatch.getFeatures());

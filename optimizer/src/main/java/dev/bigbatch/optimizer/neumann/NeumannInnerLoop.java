@@ -30,10 +30,15 @@ import java.util.function.UnaryOperator;
  *
  * <p>The loop runs per ghost batch, not per shard: a ghost batch is a fixed part of the global batch whatever the
  * partitioning, so Σ (ghost size × m_K) and hence the driver's average do not depend on how many executors share
- * the batch. The cost is the same (K_inner forward/backward passes per example). Gradients are taken at the displaced
- * weights by setting the replica's parameters; the broadcast parameters are restored afterwards, also on failure.
- * Batch-norm statistic entries of the inner gradients are ignored (running statistics are updated once per step by
- * the driver from the ordinary gradient pass).
+ * the batch. The cost is the same. Gradients are taken at the displaced weights by setting the replica's parameters;
+ * the broadcast parameters are restored afterwards, also on failure. Batch-norm statistic entries of the inner
+ * gradients are ignored (running statistics are updated once per step by the driver from the ordinary gradient pass).
+ *
+ * <p>The first iteration's point is w + μ·m_0 = w, where the step's ordinary pass has just taken the same ghost
+ * batch's gradient at the same parameters in the same mode; that iteration uses it ({@link ShardContext#stepGradients})
+ * rather than running the pass again, so a step costs 1 + (K_inner − 1) = K_inner forward/backward passes per example,
+ * not 1 + K_inner. For FLOAT networks (all of ours) this is the same gradient to the bit; for DOUBLE networks it is
+ * rounded to FLOAT, as the step's sums are.
  */
 public final class NeumannInnerLoop implements ShardStatistic {
     private static final long serialVersionUID = 1L;
@@ -72,10 +77,14 @@ public final class NeumannInnerLoop implements ShardStatistic {
         long[] shape = broadcast.shape();
         INDArray base = broadcast.reshape(broadcast.length());
         INDArray e = Nd4j.createFromArray(offset).castTo(base.dataType());
+        List<DataSet> ghosts = shard.ghostBatches();
+        List<INDArray> stepGradients = shard.stepGradients();
         try {
-            for (DataSet ghost : shard.ghostBatches()) {
+            for (int i = 0; i < ghosts.size(); i++) {
+                DataSet ghost = ghosts.get(i);
                 int n = ghost.numExamples();
-                INDArray m = iterate(base, e, shard.layout(), w -> {
+                INDArray first = stepGradients.get(i).castTo(base.dataType()).reshape(base.length()).divi(n);
+                INDArray m = iterate(base, e, shard.layout(), first, w -> {
                     net.setParams(w.reshape(shape));
                     // gradientSum is a new array (ShardContext's contract): divided in place, no second copy
                     return shard.gradient(ghost).gradientSum().castTo(base.dataType()).reshape(base.length()).divi(n);
@@ -91,7 +100,8 @@ public final class NeumannInnerLoop implements ShardStatistic {
     /**
      * The K_inner iterations from base weights w with offset e = w − v; {@code meanGradientAt} returns a new mean
      * loss gradient at the given weights, which it may only read, and only during the call (its argument is a buffer
-     * that the next iteration overwrites).
+     * that the next iteration overwrites). {@code firstGradient}, if not null, is the mean loss gradient at w itself,
+     * which the first iteration (at w + μ·0) then uses instead of calling {@code meanGradientAt}; it is overwritten.
      *
      * <p>μm_k and w + μm_k go into two buffers allocated once per call rather than into new arrays every iteration.
      * The arithmetic is that of {@code m.mul(μ)} and {@code base.add(shift)}: in ND4J 1.0.0-M2.1 those are
@@ -99,7 +109,8 @@ public final class NeumannInnerLoop implements ShardStatistic {
      * new z of the array's type ({@code Shape.pickPairwiseDataType}, precision boost being off), so the results are
      * the same bits.
      */
-    INDArray iterate(INDArray base, INDArray e, ParameterLayout layout, UnaryOperator<INDArray> meanGradientAt) {
+    INDArray iterate(INDArray base, INDArray e, ParameterLayout layout, INDArray firstGradient,
+                     UnaryOperator<INDArray> meanGradientAt) {
         INDArray m = Nd4j.zeros(base.dataType(), base.length());
         INDArray shift = m.ulike();
         INDArray displaced = base.ulike();
@@ -108,7 +119,7 @@ public final class NeumannInnerLoop implements ShardStatistic {
         for (int k = 0; k < iterations; k++) {
             m.mul(momentum, shift);
             base.add(shift, displaced);
-            INDArray d = meanGradientAt.apply(displaced);
+            INDArray d = k == 0 && firstGradient != null ? firstGradient : meanGradientAt.apply(displaced);
             for (ParameterLayout.Segment s : statistics) {
                 d.get(NDArrayIndex.interval(s.offset(), s.offset() + s.length())).assign(0);
             }

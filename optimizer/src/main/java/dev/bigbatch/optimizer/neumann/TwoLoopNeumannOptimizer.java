@@ -25,8 +25,8 @@ import java.util.List;
  *   v_{t+1} = w_{t+1} + γ(v_t − w_{t+1})
  * </pre>
  * The stored weights are the true weights (the inner loop's displacement never leaves the executors), so they are
- * evaluated as they are. The gradient the loop computes at w_t serves the batch-norm statistics, the reported norm
- * and the warm-up; the step itself comes from the iterates. Decoupled decay is applied by the driver as for any rule;
+ * evaluated as they are. The gradient the loop computes at w_t serves the batch-norm statistics, the reported norm,
+ * the warm-up and the inner loop's first iteration (at w_t + μ·0); the step itself comes from the iterates. Decoupled decay is applied by the driver as for any rule;
  * L2 decay is part of ĝ inside the inner loop.
  */
 public final class TwoLoopNeumannOptimizer extends UpdateRuleOptimizer {

@@ -38,6 +38,14 @@ public interface ShardContext {
     List<org.nd4j.linalg.api.ndarray.INDArray> stepOutputs();
 
     /**
+     * For each ghost batch, the summed gradient of the step's own training-mode pass at the step's parameters, as the
+     * step's sums hold it: FLOAT, flat in {@link ParameterLayout} order, a new array the caller may modify. A statistic
+     * whose first pass would be that same pass (the two-loop Neumann inner loop's first iteration, taken at w + μ·0)
+     * takes the gradient from here instead of running the pass again. Valid whatever passes the statistics ran since.
+     */
+    List<org.nd4j.linalg.api.ndarray.INDArray> stepGradients();
+
+    /**
      * Runs forward and backward on one ghost batch at the replica's current parameters and returns the summed
      * per-example gradient (a new flat array in {@link ParameterLayout} order) and the loss sum.
      */

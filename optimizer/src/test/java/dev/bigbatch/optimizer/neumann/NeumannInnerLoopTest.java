@@ -25,7 +25,7 @@ class NeumannInnerLoopTest {
         NeumannInnerLoop loop = new NeumannInnerLoop(mu, ETA, iterations, new NeumannRegularizer(0, 0), 0,
                 EnumSet.noneOf(ParameterRole.class), new float[Q.n]);
         INDArray base = Nd4j.createFromArray(toFloats(W));
-        return doubles(loop.iterate(base, Nd4j.zeros(base.dataType(), Q.n), weights(Q.n), Q::gradient));
+        return doubles(loop.iterate(base, Nd4j.zeros(base.dataType(), Q.n), weights(Q.n), null, Q::gradient));
     }
 
     static double relativeError(double[] x, double[] target) {
@@ -86,7 +86,7 @@ class NeumannInnerLoopTest {
             NeumannInnerLoop loop = new NeumannInnerLoop(0.9, 0.05, iterations[i], new NeumannRegularizer(0.01, 1e-5),
                     1e-3, EnumSet.of(ParameterRole.WEIGHT), offset);
             bytes[i] = OptimizerFixtures.allocatedBytes(() -> loop.iterate(base, e, OptimizerFixtures.layout(
-                    ParameterRole.WEIGHT, n - 100, ParameterRole.NORM_STATISTIC, 100), w -> w.dup()));
+                    ParameterRole.WEIGHT, n - 100, ParameterRole.NORM_STATISTIC, 100), null, w -> w.dup()));
         }
         long perIteration = (bytes[1] - bytes[0]) / (iterations[1] - iterations[0]);
         long gradient = (long) Float.BYTES * n;

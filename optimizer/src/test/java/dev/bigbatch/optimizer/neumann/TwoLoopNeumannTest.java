@@ -114,6 +114,38 @@ class TwoLoopNeumannTest {
         assertEquals(before, shard.network().params());
     }
 
+    /**
+     * The first inner iteration is at w + μ·0 = w, where the step's own pass has taken the ghost batch's gradient: it
+     * uses that gradient, so the loop runs K_inner − 1 passes of its own per ghost batch, and its iterates are the bits
+     * of the loop that runs all K_inner passes itself (the reference below, through {@code iterate}'s compute path).
+     */
+    @Test
+    void theFirstIterationReusesTheStepsGradientAndChangesNoBit() {
+        Optimizer opt = config(HOCON).create(layout(), SHAPE);
+        INDArray params = initialParams();
+        run(opt, params, 1, 2); // past the warm-up, so that v ≠ w and the regularizer is on
+        NeumannInnerLoop loop = (NeumannInnerLoop) opt.request().statistics().get(0);
+        LocalShard shard = NetworkShard.of(params, BATCH);
+        StepSums sums = new StepSums();
+        loop.accumulate(shard, sums);
+        assertEquals(GHOSTS * (2 - 1), shard.gradientCalls(), "passes of the loop's own, K_inner = 2");
+
+        org.deeplearning4j.nn.api.Model net = NetworkShard.newNetwork();
+        INDArray base = params.dup().reshape(params.length());
+        INDArray e = org.nd4j.linalg.factory.Nd4j.createFromArray(
+                dev.bigbatch.optimizer.stats.HostCopy.floats(opt.state().array(AverageOffset.STATE)));
+        StepSums reference = new StepSums();
+        for (DataSet ghost : BATCH) {
+            int n = ghost.numExamples();
+            INDArray m = loop.iterate(base, e, layout(), null, w -> {
+                net.setParams(w.reshape(net.params().shape()));
+                return LocalShard.compute(net, ghost).gradientSum().reshape(w.length()).divi(n);
+            });
+            reference.addExtra(NeumannInnerLoop.ITERATE, m, n);
+        }
+        assertArrayEquals(reference.extraSum(NeumannInnerLoop.ITERATE), sums.extraSum(NeumannInnerLoop.ITERATE));
+    }
+
     @Test
     void theRequestShipsTheOffsetAndLittleElse() throws IOException {
         Optimizer opt = config(HOCON).create(layout(), SHAPE);

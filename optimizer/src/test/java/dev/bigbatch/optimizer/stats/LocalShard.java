@@ -98,6 +98,19 @@ public final class LocalShard implements ShardContext {
         return out;
     }
 
+    /**
+     * The gradient pass of each ghost batch at the current parameters, as the step's pass computes it; not counted in
+     * {@link #gradientCalls}, which counts the statistics' own passes.
+     */
+    @Override
+    public List<INDArray> stepGradients() {
+        List<INDArray> out = new ArrayList<>();
+        for (DataSet b : batches) {
+            out.add(compute(net, b).gradientSum().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        }
+        return out;
+    }
+
     /** Ghost batches already cut, ids numbered through them, step 0 and seed 0. */
     public static LocalShard of(Model net, List<DataSet> ghosts) {
         List<long[]> ids = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.bigbatch.optimizer.stats.ShardContext;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
@@ -19,14 +20,21 @@ final class ExecutorShardContext implements ShardContext {
     private final long step;
     private final long seed;
     private final INDArray stepOutput;
+    private final float[] stepGradient;
 
-    /** @param stepOutput the network's output from the step's gradient pass on {@code ghost} */
-    ExecutorShardContext(Replica replica, GhostBatch ghost, long step, long seed, INDArray stepOutput) {
+    /**
+     * @param stepOutput   the network's output from the step's gradient pass on {@code ghost}
+     * @param stepGradient that pass's summed gradient as the ghost batch's sums hold it (read, never written: the
+     *                     statistics add extras to the sums, not to the gradient)
+     */
+    ExecutorShardContext(Replica replica, GhostBatch ghost, long step, long seed, INDArray stepOutput,
+                         float[] stepGradient) {
         this.replica = replica;
         this.ghost = ghost;
         this.step = step;
         this.seed = seed;
         this.stepOutput = java.util.Objects.requireNonNull(stepOutput, "stepOutput");
+        this.stepGradient = java.util.Objects.requireNonNull(stepGradient, "stepGradient");
     }
 
     @Override
@@ -52,6 +60,12 @@ final class ExecutorShardContext implements ShardContext {
     @Override
     public List<INDArray> stepOutputs() {
         return List.of(stepOutput);
+    }
+
+    /** A new array each call, copied from the ghost batch's sum (the replica's buffer may hold a later pass). */
+    @Override
+    public List<INDArray> stepGradients() {
+        return List.of(Nd4j.createFromArray(stepGradient));
     }
 
     @Override

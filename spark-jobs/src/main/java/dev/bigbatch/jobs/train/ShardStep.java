@@ -84,7 +84,8 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
         sums.addExamples(ghost.ids().length, pass.lossSum(), correct[0], correct[1]);
         List<ShardStatistic> stats = p.request().statistics();
         if (!stats.isEmpty()) {
-            ExecutorShardContext ctx = new ExecutorShardContext(replica, ghost, p.step(), spec.seed(), pass.output());
+            ExecutorShardContext ctx = new ExecutorShardContext(replica, ghost, p.step(), spec.seed(), pass.output(),
+                    sums.gradientSum());
             for (ShardStatistic s : stats) {
                 s.accumulate(ctx, sums); // leaves the replica's parameters as it found them (ShardStatistic contract)
             }

@@ -37,6 +37,31 @@ class ShardStepTest {
         assertArrayEquals(alone.gradientSum(), withStatistic.gradientSum());
     }
 
+    /** What a statistic reads as the step's gradient is the ghost batch's own, even after another pass. */
+    @Test
+    void statisticsSeeTheGhostsStepGradientAfterOtherPasses() {
+        RunSpec run = GhostDecodingTest.run(0);
+        Replica replica = new Replica(run.network());
+        float[] params = replica.network().params().toFloatVector();
+        GhostMember[][] members = GhostDecodingTest.members(2, 17);
+        GhostBatch ghost = GhostBatch.decode(0, members[0], run, 0);
+        GhostBatch other = GhostBatch.decode(1, members[1], run, 0);
+        replica.load(1, params);
+
+        float[][] seen = new float[2][];
+        ShardStatistic reader = (shard, sums) -> {
+            seen[0] = shard.stepGradients().get(0).toFloatVector();
+            shard.gradient(other.data());
+            seen[1] = shard.stepGradients().get(0).toFloatVector();
+        };
+        StepSums sums = ShardStep.ghostSums(replica, ghost, run, plan(params, new StepRequest(List.of(reader))));
+        assertArrayEquals(sums.gradientSum(), seen[0]);
+        assertArrayEquals(sums.gradientSum(), seen[1], "after a pass on another ghost batch");
+        float[] fresh = ShardStep.ghostSums(replica, ghost, run, plan(params, StepRequest.gradientOnly()))
+                .gradientSum();
+        assertArrayEquals(fresh, seen[0], "the pass at the step's parameters, run again");
+    }
+
     private static StepPlan plan(float[] params, StepRequest request) {
         return new StepPlan(1, 0, new long[2 * GhostDecodingTest.G], params, request);
     }

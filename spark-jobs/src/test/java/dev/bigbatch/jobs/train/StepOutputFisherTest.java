@@ -35,10 +35,11 @@ class StepOutputFisherTest {
             assertArrayEquals(fresh.data().asFloat(), pass.output().dup().data().asFloat(),
                     "the step's output is what a training-mode forward pass computes");
 
+            float[] gradient = pass.gradientSum().toFloatVector();
             StepSums fromStep = new StepSums();
-            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, pass.output()), fromStep);
+            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, pass.output(), gradient), fromStep);
             StepSums fromFreshPass = new StepSums();
-            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, fresh), fromFreshPass);
+            fisher.accumulate(new ExecutorShardContext(replica, ghost, 7, 5, fresh, gradient), fromFreshPass);
 
             Map<String, float[]> a = fromStep.extras();
             Map<String, float[]> b = fromFreshPass.extras();
