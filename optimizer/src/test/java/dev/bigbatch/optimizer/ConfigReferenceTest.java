@@ -40,7 +40,8 @@ class ConfigReferenceTest {
      */
     private static final Set<String> UNTRIED = Set.of(
             "optimizer.schedule.boundaries", // scheduleBoundariesAreAsDocumented
-            "rprop: optimizer.schedule.name", "rprop: optimizer.schedule.warmup-steps"); // rpropRejectsAScheduleAsDocumented
+            // rpropRejectsAScheduleAsDocumented:
+            "rprop: optimizer.schedule.name", "rprop: optimizer.schedule.warmup-steps");
     private static ConfigReference doc;
 
     @BeforeAll

@@ -1,10 +1,11 @@
 package dev.bigbatch.optimizer.config;
 
+import dev.bigbatch.optimizer.config.AllowedInterval.Bound;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,49 +60,6 @@ public final class AllowedCell {
     public record Probe(Object value, boolean accepted, Map<String, Object> with, Set<String> otherKeys) {
         public Probe(Object value, boolean accepted, Map<String, Object> with) {
             this(value, accepted, with, Set.of());
-        }
-    }
-
-    /** One end of an interval: {@code value}, which is the value in effect of {@code key} when that is not null. */
-    private record Bound(BigDecimal value, boolean closed, String key) {
-        Bound at(BigDecimal v) {
-            return new Bound(v, closed, key);
-        }
-    }
-
-    /** An interval; {@code hi} is null for a lower bound only. */
-    private record Range(Bound lo, Bound hi) {
-        /** The bounds {@code v} is outside of. */
-        List<Bound> broken(Number v) {
-            BigDecimal x = new BigDecimal(v.toString());
-            List<Bound> out = new ArrayList<>();
-            int lower = x.compareTo(lo.value());
-            if (lo.closed() ? lower < 0 : lower <= 0) {
-                out.add(lo);
-            }
-            if (hi != null) {
-                int upper = x.compareTo(hi.value());
-                if (hi.closed() ? upper > 0 : upper >= 0) {
-                    out.add(hi);
-                }
-            }
-            return out;
-        }
-
-        boolean contains(Number v) {
-            return broken(v).isEmpty();
-        }
-
-        /** The other keys whose bounds {@code v} breaks. */
-        Set<String> keysBroken(Number v) {
-            Set<String> keys = new LinkedHashSet<>();
-            broken(v).stream().map(Bound::key).filter(k -> k != null).forEach(keys::add);
-            return keys;
-        }
-
-        Range withKey(String key, BigDecimal v) {
-            return new Range(key.equals(lo.key()) ? lo.at(v) : lo,
-                    hi != null && key.equals(hi.key()) ? hi.at(v) : hi);
         }
     }
 
@@ -163,10 +121,11 @@ public final class AllowedCell {
 
     private static List<Probe> numeric(Matcher m, Object example, Function<String, Number> values) {
         boolean whole = example instanceof Long || example instanceof Integer;
-        Range range = m.group(2) != null
+        AllowedInterval range = m.group(2) != null
                 ? range(bound(m.group(3), m.group(2).equals("["), values),
                 bound(m.group(4), m.group(5).equals("]"), values))
-                : new Range(new Bound(new BigDecimal(m.group(7)), m.group(6).equals("≥"), null), null);
+                : new AllowedInterval(new Bound(new BigDecimal(m.group(7)), m.group(6).equals("≥"), null),
+                null);
         if (range == null) {
             return null;
         }
@@ -180,7 +139,7 @@ public final class AllowedCell {
         for (Bound b : range.hi() == null ? List.of(range.lo()) : List.of(range.lo(), range.hi())) {
             if (b.key() != null) {
                 Number moved = twice(values.apply(b.key()));
-                Range shifted = range.withKey(b.key(), new BigDecimal(moved.toString()));
+                AllowedInterval shifted = range.withKey(b.key(), new BigDecimal(moved.toString()));
                 ends(probes, shifted, special, whole, Map.of(b.key(), moved), b.key());
             }
         }
@@ -211,8 +170,8 @@ public final class AllowedCell {
         return v == null ? null : new Bound(new BigDecimal(v.toString()), closed, key);
     }
 
-    private static Range range(Bound lo, Bound hi) {
-        return lo == null || hi == null ? null : new Range(lo, hi);
+    private static AllowedInterval range(Bound lo, Bound hi) {
+        return lo == null || hi == null ? null : new AllowedInterval(lo, hi);
     }
 
     /**
@@ -220,7 +179,7 @@ public final class AllowedCell {
      * next value beyond it is not; an open bound is rejected and the next value inside it is accepted, as the whole
      * interval (and the single value of {@code x or}) says.
      */
-    private static void ends(List<Probe> probes, Range range, Number special, boolean whole,
+    private static void ends(List<Probe> probes, AllowedInterval range, Number special, boolean whole,
                              Map<String, Object> with, String key) {
         Bound[] bounds = {range.lo(), range.hi()};
         for (int i = 0; i < bounds.length; i++) {
@@ -238,7 +197,7 @@ public final class AllowedCell {
     }
 
     /** {@code x or RANGE}: x is accepted, whatever the range says; its neighbours as the range says. */
-    private static void special(List<Probe> probes, Number x, Range range) {
+    private static void special(List<Probe> probes, Number x, AllowedInterval range) {
         probes.removeIf(p -> p.value().equals(x));
         probes.add(new Probe(x, true, Map.of()));
         for (int direction : new int[]{-1, +1}) {
@@ -253,7 +212,7 @@ public final class AllowedCell {
      * −1, 0 and 1, where not tried already, accepted as documented: catches a value the reader takes far from the
      * documented bounds, such as a dropped {@code 0 or}.
      */
-    private static void landmarks(List<Probe> probes, Range range, Number special, boolean whole) {
+    private static void landmarks(List<Probe> probes, AllowedInterval range, Number special, boolean whole) {
         for (long l = -1; l <= 1; l++) {
             Number v = whole ? (Number) l : (Number) (double) l;
             if (probes.stream().noneMatch(p -> p.value().equals(v))) {
