@@ -36,8 +36,8 @@ import java.util.OptionalLong;
  * runs only. {@code dataset=URI} uses an already prepared dataset instead (e.g. another sweep's, to repeat runs with
  * another {@code seed=} into another {@code out}). Usage: {@code ConvergenceBench [key=value]...}, with the keys of
  * {@link ConvergenceOptions} ({@code --help} lists them with their defaults) and {@code rates.NAME} for NAME in
- * {@link ConvergenceSweep#LABELS}; an unknown key or NAME, or a name in {@code only} that is not a label, fails before
- * anything runs.
+ * {@link ConvergenceSweep#LABELS}; an unknown key or NAME, a name in {@code only} that is not a label, or options
+ * whose runs {@code train} would refuse (status 78, one line naming the options) fail before any run.
  */
 public final class ConvergenceBench {
     private ConvergenceBench() {
@@ -57,6 +57,9 @@ public final class ConvergenceBench {
                 String.valueOf(options.dataSeed)) : options.dataset;
         // From the dataset itself, also when it was given: Neumann's epoch clocks depend on it.
         long train = DatasetManifest.load(dataset, new Configuration()).split(DatasetLayout.TRAIN).count();
+        if (!options.dataset.isEmpty()) {
+            options.checkRuns(train); // a given dataset's size is known only now, still before any run
+        }
         ConvergenceSweep sweep = options.sweep(dataset, Math.max(1, train / batch));
         System.out.printf(Locale.ROOT, "convergence sweep: %s width %d, %d train images, global batch %d (ghost %d), "
                         + "cap %d steps, target %.4g (mean of %d steps) on the %s loss, out %s%n", sweep.model(),

@@ -1,6 +1,9 @@
 package dev.bigbatch.bench;
 
+import dev.bigbatch.jobs.run.ConfigLoader;
+import dev.bigbatch.jobs.run.RunConfig;
 import dev.bigbatch.model.ModelSpec;
+import dev.bigbatch.optimizer.config.ConfigError;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -11,10 +14,26 @@ import java.util.Map;
 /**
  * The options of {@link ConvergenceBench}, declared with their defaults ({@link #declaration}) and read and checked
  * before anything runs: an unknown key, a group name in {@code only} or {@code rates.NAME} that is not one of
- * {@link ConvergenceSweep#LABELS}, or a value out of range fails with a {@link BenchOptionError}.
+ * {@link ConvergenceSweep#LABELS}, a value out of range, or options that cannot work together (a batch that is not a
+ * multiple of the ghost batch or is larger than the training split, a run that {@code train} would refuse) fails with
+ * a {@link BenchOptionError} naming the options. The training split's size is known here for the generated dataset;
+ * for one given with {@code dataset=}, {@link #checkRuns} is called again once its manifest is read, before any run.
  */
 final class ConvergenceOptions {
     static final String RATES = "rates.";
+    /**
+     * The option behind each {@code train} key a run sets from one ({@link ConvergenceSweep}); the learning rate comes
+     * from {@code rates.NAME}.
+     */
+    private static final Map<String, String> OPTION_OF_KEY = Map.ofEntries(Map.entry("data.path", "dataset"),
+            Map.entry("model.name", "model"), Map.entry("model.width", "width"),
+            Map.entry("train.global-batch-size", "batch"), Map.entry("train.ghost-batch-size", "ghost"),
+            Map.entry("train.steps", "cap"), Map.entry("train.seed", "seed"),
+            Map.entry("train.eval-train-sample", "train-sample"),
+            Map.entry("optimizer.schedule.warmup-steps", "warmup"), Map.entry("optimizer.sgd-warmup-epochs", "warmup"),
+            Map.entry("optimizer.momentum-unit-epochs", "warmup"), Map.entry("optimizer.reset-epochs", "warmup"));
+
+    private final BenchOptions options;
 
     final Path out;
     final Path docs;
@@ -60,6 +79,46 @@ final class ConvergenceOptions {
         }
         only = groups(o);
         rates = rates(o);
+        options = o;
+        if (batch % ghost != 0) {
+            throw o.invalid("batch", "is not a multiple of ghost=" + ghost);
+        }
+        List<String> scaled = ConvergenceSweep.SCALED_CLOCKS.stream()
+                .filter(l -> only.isEmpty() || only.contains(l)).toList();
+        if (warmup == 0 && !scaled.isEmpty()) {
+            throw o.invalid("warmup", "leaves " + String.join(" and ", scaled) + " no clock: their Neumann epoch "
+                    + "clocks are scaled to the warm-up; give warmup >= 1, or leave them out with only=");
+        }
+        if (dataset.isEmpty()) {
+            checkRuns(trainImages);
+        }
+    }
+
+    /**
+     * Every run of the sweep, on a training split of {@code trainExamples}, is one {@code train} accepts: the batch
+     * fits in the split, and each run's settings pass the config reader {@code train} uses ({@link RunConfig}), so a
+     * sweep never starts runs that would each fail with a configuration error. Throws a {@link BenchOptionError}
+     * naming the option behind the first key refused.
+     */
+    void checkRuns(long trainExamples) {
+        if (batch > trainExamples) {
+            throw options.invalid("batch", dataset.isEmpty()
+                    ? "is larger than train=" + trainExamples + ", the generated training split"
+                    : "is larger than the training split of " + dataset + " (" + trainExamples + " examples)");
+        }
+        String path = dataset.isEmpty() ? out.resolve("dataset").toUri().toString() : dataset;
+        for (ConvergenceSweep.Candidate c : sweep(path, Math.max(1, trainExamples / batch)).candidates(only, rates)) {
+            try {
+                RunConfig.from(ConfigLoader.load(null, c.sets()));
+            } catch (ConfigError e) {
+                String option = e.key().equals("optimizer.learning-rate") && rates.containsKey(c.label())
+                        ? RATES + c.label() : OPTION_OF_KEY.get(e.key());
+                if (option == null) {
+                    throw new IllegalStateException("run " + c.id() + " sets " + e.key() + " from no option", e);
+                }
+                throw options.invalid(option, "makes train refuse run " + c.id() + ": " + e.getMessage());
+            }
+        }
     }
 
     static BenchDeclaration declaration() {

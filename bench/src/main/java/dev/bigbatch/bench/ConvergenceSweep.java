@@ -67,6 +67,8 @@ public record ConvergenceSweep(String dataset, String model, int width, int glob
     public static final String NEUMANN_SCALED = "neumann-scaled";
     /** The two-loop Neumann runs (executors compute the inner iterates), clocks scaled as {@link #NEUMANN_SCALED}. */
     public static final String NEUMANN_TWO_LOOP = "neumann-two-loop";
+    /** The groups whose Neumann epoch clocks scale with the warm-up ({@link #neumannClockScale}): none without one. */
+    public static final List<String> SCALED_CLOCKS = List.of(NEUMANN_SCALED, NEUMANN_TWO_LOOP);
     /** The groups of runs, in the order they run: what {@code only} and {@code rates.NAME} select. */
     public static final List<String> LABELS = List.of("momentum", "adam", "neumann", NEUMANN_SCALED, NEUMANN_TWO_LOOP,
             "kfac");

@@ -90,8 +90,8 @@ public final class OptimizerStepBench {
         int rounds = options.getIntAtLeast("rounds", 1);
         int perRound = options.getIntAtLeast("steps-per-round", 1);
         double decay = options.getDouble("weight-decay");
-        if (!(decay >= 0) || Double.isInfinite(decay)) {
-            throw options.invalid("weight-decay", "is not a finite number >= 0");
+        if (!(decay >= 0 && decay <= WeightDecay.MAX_COEFFICIENT)) { // optimizer.weight-decay's range
+            throw options.invalid("weight-decay", "is not a number in [0, " + WeightDecay.MAX_COEFFICIENT + "]");
         }
         return new Settings(n, rounds, perRound, decay, options.getOneOf("weight-decay-mode", WeightDecay.MODES));
     }

@@ -126,11 +126,30 @@ class BenchMainsTest {
                 message("OptimizerStepBench", "100000"));
         assertEquals("OptimizerStepBench: weight-decay-mode=l1 is not one of l2, decoupled",
                 message("OptimizerStepBench", "weight-decay-mode=l1"));
-        assertEquals("OptimizerStepBench: weight-decay=-1e-4 is not a finite number >= 0",
+        assertEquals("OptimizerStepBench: weight-decay=-1e-4 is not a number in [0, 1.0]",
                 message("OptimizerStepBench", "weight-decay=-1e-4"));
+        assertEquals("OptimizerStepBench: weight-decay=2 is not a number in [0, 1.0]",
+                message("OptimizerStepBench", "weight-decay=2"));
+        assertEquals("ConvergenceBench: batch=100 is not a multiple of ghost=32", message("ConvergenceBench",
+                "batch=100"));
         assertEquals("KfacFactorCostBench: rounds=0 is not an integer >= 1",
                 message("KfacFactorCostBench", "rounds=0"));
         assertEquals("CifarPipelineBench: images=-5 is not an integer >= 1", message("CifarPipelineBench", "-5"));
+    }
+
+    /** Such a value ends the main with the option-error status before any work, as an unknown key does. */
+    @Test
+    void optionsThatCannotWorkTogetherEndWithTheOptionErrorStatus() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Bench b = bench("ConvergenceBench");
+        BenchRunner.Work<Object> never = s -> {
+            throw new AssertionError("ConvergenceBench ran");
+        };
+        assertEquals(78, BenchRunner.run(new String[]{"batch=100", "ghost=32"}, b.options().get(), b.read(), never,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("ConvergenceBench: batch=100 is not a multiple of "
+                + "ghost=32\nusage: ConvergenceBench"), err.toString(StandardCharsets.UTF_8));
     }
 
     static Bench bench(String name) {

@@ -77,6 +77,43 @@ class ConvergenceOptionsTest {
         assertTrue(failure("model=resnet21").startsWith("ConvergenceBench: model=resnet21 is not one of small-cnn, "));
     }
 
+    /**
+     * Options whose runs {@code train} would refuse fail here, naming the options, instead of each run failing at its
+     * start (with the generated dataset, whose size is an option).
+     */
+    @Test
+    void optionsTrainWouldRefuseFailBeforeAnyRun() {
+        assertEquals("ConvergenceBench: batch=100 is not a multiple of ghost=32", failure("batch=100"));
+        assertEquals("ConvergenceBench: batch=2048 (the default) is not a multiple of ghost=48", failure("ghost=48"));
+        assertEquals("ConvergenceBench: batch=4096 is larger than train=2000, the generated training split",
+                failure("batch=4096", "train=2000"));
+        assertEquals("ConvergenceBench: warmup=0 leaves neumann-scaled and neumann-two-loop no clock: their Neumann "
+                + "epoch clocks are scaled to the warm-up; give warmup >= 1, or leave them out with only=",
+                failure("warmup=0"));
+        assertTrue(failure("warmup=0", "only=adam,neumann-two-loop")
+                .startsWith("ConvergenceBench: warmup=0 leaves neumann-two-loop no clock"));
+        assertEquals(0, read("warmup=0", "only=momentum,adam,neumann,kfac").warmup);
+        // Whatever else train refuses, through train's own config reader, named by the option that set it.
+        assertEquals("ConvergenceBench: width=2000 makes train refuse run momentum-lr0.05: model.width: must be in "
+                + "[1, 1024], found 2000", failure("width=2000"));
+        assertEquals("ConvergenceBench: rates.adam=0.01,2000 makes train refuse run adam-lr2000: "
+                + "optimizer.learning-rate: must be in (0, 1000.0], found 2000.0", failure("rates.adam=0.01,2000"));
+        assertEquals(4096, read("batch=4096", "train=4096").batch);
+    }
+
+    /** A given dataset's size is known once its manifest is read: {@link ConvergenceOptions#checkRuns} then. */
+    @Test
+    void aGivenDatasetIsCheckedOnceItsSizeIsKnown() {
+        ConvergenceOptions given = read("dataset=file:///d/", "batch=4096", "train=10");
+        given.checkRuns(4096);
+        BenchOptionError e = assertThrows(BenchOptionError.class, () -> given.checkRuns(4095));
+        assertEquals("ConvergenceBench: batch=4096 is larger than the training split of file:///d/ (4095 examples)",
+                e.getMessage());
+        ConvergenceOptions rate = read("dataset=file:///d/", "rates.kfac=1001");
+        assertTrue(assertThrows(BenchOptionError.class, () -> rate.checkRuns(20_000)).getMessage()
+                .startsWith("ConvergenceBench: rates.kfac=1001 makes train refuse run kfac-lr1001: "));
+    }
+
     @Test
     void labelsAreTheSweepsGroupsInRunOrder() {
         assertEquals(ConvergenceSweep.LABELS, ConvergenceSweepTest.SWEEP.candidates(List.of(), Map.of()).stream()

@@ -31,16 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConfigReferenceTest {
     /**
-     * The rows whose Allowed cell bounds a value by another key's value, lists step counts or states a rule on another
-     * key: prose that {@link dev.bigbatch.optimizer.config.AllowedCell} does not try (the intro of docs/CONFIG.md says
-     * so); a shared row by its key, an optimizer's own row as {@code name: key}. Listed so that a row falling out of
-     * the grammar fails here instead of going untried unnoticed. Rprop's schedule rows are tried by
-     * {@link #rpropRejectsAScheduleAsDocumented()}.
+     * The rows whose Allowed cell states a rule in words that {@link dev.bigbatch.optimizer.config.AllowedCell} does
+     * not try (a list of step counts, a value only allowed as another key's default), each tried by hand below; a
+     * shared row by its key, an optimizer's own row as {@code name: key}. Listed so that a row falling out of the
+     * grammar fails here instead of going untried unnoticed. Bounds naming another key ({@code [0, `learning-rate`]},
+     * Rprop's {@code min-step} and {@code max-step}) and ranges that depend on a mode (Neumann's {@code momentum-max})
+     * are in the grammar and tried with the rest.
      */
-    private static final Set<String> UNTRIED = Set.of("optimizer.schedule.boundaries",
-            "optimizer.schedule.min-learning-rate", "rprop: optimizer.max-step", "rprop: optimizer.min-step",
-            "rprop: optimizer.schedule.name", "rprop: optimizer.schedule.warmup-steps",
-            "neumann: optimizer.momentum-max");
+    private static final Set<String> UNTRIED = Set.of(
+            "optimizer.schedule.boundaries", // scheduleBoundariesAreAsDocumented
+            // rpropRejectsAScheduleAsDocumented:
+            "rprop: optimizer.schedule.name", "rprop: optimizer.schedule.warmup-steps");
     private static ConfigReference doc;
 
     @BeforeAll
@@ -106,6 +107,72 @@ class ConfigReferenceTest {
         assertTrue(errors.isEmpty(), String.join("\n", errors));
         assertTrue(tried > 0, "no row of docs/CONFIG.md was tried");
         assertEquals(new TreeSet<>(UNTRIED), untried, "rows whose Allowed cell is not tried");
+    }
+
+    /**
+     * {@code optimizer.schedule.boundaries}: "increasing whole numbers ≥ 1; at least one with `step`", for every
+     * optimizer but Rprop (which takes no schedule).
+     */
+    @Test
+    void scheduleBoundariesAreAsDocumented() {
+        List<String> errors = new ArrayList<>();
+        for (String name : Optimizers.names()) {
+            if (name.equals("rprop")) {
+                continue;
+            }
+            for (List<?> ok : List.<List<?>>of(List.of(1), List.of(1, 2), List.of(5, 100, 4_000_000_000L))) {
+                boundaries(errors, name, "step", ok, true);
+            }
+            for (List<?> bad : List.<List<?>>of(List.of(), List.of(0), List.of(-1), List.of(0, 5), List.of(2, 2),
+                    List.of(3, 2), List.of(1, 2, 2), List.of(1.5), List.of(2, 2.5), List.of("x"))) {
+                boundaries(errors, name, "step", bad, false);
+            }
+            // Only the step schedule needs one; the others read none, but a list given must still be well formed.
+            boundaries(errors, name, "cosine", List.of(), true);
+            boundaries(errors, name, "constant", List.of(3, 2), false);
+        }
+        ConfigError scalar = assertThrows(ConfigError.class, () -> read(Map.of("optimizer.schedule.name", "step",
+                "optimizer.schedule.boundaries", 5)));
+        assertEquals("optimizer.schedule.boundaries", scalar.key(), scalar.getMessage());
+        assertTrue(errors.isEmpty(), String.join("\n", errors));
+    }
+
+    private static void boundaries(List<String> errors, String name, String schedule, List<?> value, boolean ok) {
+        String setting = name + ": schedule " + schedule + ", boundaries = " + value;
+        try {
+            read(Map.of("optimizer.name", name, "optimizer.schedule.name", schedule, "optimizer.schedule.boundaries",
+                    value));
+            if (!ok) {
+                errors.add(setting + " is accepted");
+            }
+        } catch (ConfigError e) {
+            if (ok) {
+                errors.add(setting + " is rejected: " + e.getMessage());
+            } else if (!e.key().equals("optimizer.schedule.boundaries")) {
+                errors.add(setting + " is rejected for another key: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A relation between two keys names the one that was set: Rprop's {@code max-step} below the default
+     * {@code min-step} is a {@code max-step} error, {@code min-step} above the default {@code max-step} a
+     * {@code min-step} one, and with both set the message names both.
+     */
+    @Test
+    void rpropStepBoundsNameTheKeyThatWasSet() {
+        ConfigError max = assertThrows(ConfigError.class,
+                () -> read(Map.of("optimizer.name", "rprop", "optimizer.max-step", 1e-7)));
+        assertEquals("optimizer.max-step", max.key());
+        assertEquals("optimizer.max-step: must be at least optimizer.min-step (1.0E-6, the default), found 1.0E-7",
+                max.getMessage());
+        ConfigError min = assertThrows(ConfigError.class,
+                () -> read(Map.of("optimizer.name", "rprop", "optimizer.min-step", 51)));
+        assertEquals("optimizer.min-step: must be at most optimizer.max-step (50.0), found 51.0", min.getMessage());
+        ConfigError both = assertThrows(ConfigError.class,
+                () -> read(Map.of("optimizer.name", "rprop", "optimizer.min-step", 0.5, "optimizer.max-step", 0.25)));
+        assertEquals("optimizer.min-step: must be at most optimizer.max-step (0.25), found 0.5", both.getMessage());
+        read(Map.of("optimizer.name", "rprop", "optimizer.min-step", 0.5, "optimizer.max-step", 0.5));
     }
 
     /** Rprop's own schedule rows ("`constant` only", "0 only"): another name or a warm-up names optimizer.schedule. */

@@ -212,7 +212,12 @@ public final class ConfigReader {
             return effective(key, def);
         }
         try {
-            return effective(key, new ArrayList<>(config.getLongList(key)));
+            List<Long> values = new ArrayList<>(config.getLongList(key));
+            // Typesafe Config truncates a fraction to a long, as for a single value (see integer).
+            if (config.getList(key).unwrapped().stream().anyMatch(v -> v instanceof Double d && d != Math.rint(d))) {
+                throw new ConfigError(fullKey(key), "must be a list of whole numbers, found " + describe(key));
+            }
+            return effective(key, values);
         } catch (ConfigException.WrongType e) {
             throw new ConfigError(fullKey(key), "must be a list of whole numbers, found " + describe(key));
         }

@@ -50,6 +50,8 @@ public final class Rprop extends UpdateRuleOptimizer {
         /** Riedmiller &amp; Braun 1993: Δ_max = 50, Δ_min = 1e−6. */
         public static final double DEFAULT_MAX_STEP = 50;
         public static final double DEFAULT_MIN_STEP = 1e-6;
+        /** The largest Δ_max (and so Δ_min) accepted: far beyond any useful step, it catches a typo. */
+        public static final double MAX_STEP_BOUND = 1e6;
 
         public Config {
             if (!(increase > 1) || !(decrease > 0 && decrease < 1) || !(minStep > 0 && minStep <= maxStep)) {
@@ -70,8 +72,15 @@ public final class Rprop extends UpdateRuleOptimizer {
             }
             double up = r.decimal("increase", DEFAULT_INCREASE, 1.000001, 10);
             double down = r.decimal("decrease", DEFAULT_DECREASE, 1e-6, 0.999999);
-            double max = r.positive("max-step", DEFAULT_MAX_STEP, 1e6);
-            double min = r.decimal("min-step", DEFAULT_MIN_STEP, Double.MIN_NORMAL, max);
+            double max = r.positive("max-step", DEFAULT_MAX_STEP, MAX_STEP_BOUND);
+            double min = r.positive("min-step", DEFAULT_MIN_STEP, MAX_STEP_BOUND);
+            if (min > max) {
+                // The relation has two sides: name the key that was set, min-step when both were.
+                String key = r.has("min-step") || !r.has("max-step") ? "min-step" : "max-step";
+                throw new ConfigError(r.fullKey(key), key.equals("min-step")
+                        ? "must be at most " + r.fullKey("max-step") + " (" + max + "), found " + min
+                        : "must be at least " + r.fullKey("min-step") + " (" + min + ", the default), found " + max);
+            }
             return new Config(common, up, down, max, min);
         }
 

@@ -28,6 +28,8 @@ import java.util.Set;
  */
 public record WeightDecay(double coefficient, String mode, Set<ParameterRole> exclude) {
     public static final double DEFAULT_COEFFICIENT = 0.0;
+    /** The largest λ accepted: published values are 1e-4 to 5e-4 (ResNets), up to 0.1 (AdamW); above 1 is a typo. */
+    public static final double MAX_COEFFICIENT = 1.0;
     public static final String DEFAULT_MODE = "l2";
     public static final List<String> MODES = List.of("l2", "decoupled");
     /** Names for {@code optimizer.weight-decay-exclude}: {@code bias}, {@code norm}. */
@@ -46,7 +48,7 @@ public record WeightDecay(double coefficient, String mode, Set<ParameterRole> ex
 
     /** Reads {@code weight-decay}, {@code weight-decay-mode}, {@code weight-decay-exclude} from an optimizer section. */
     public static WeightDecay read(ConfigReader r) {
-        double c = r.decimal("weight-decay", DEFAULT_COEFFICIENT, 0, 1);
+        double c = r.decimal("weight-decay", DEFAULT_COEFFICIENT, 0, MAX_COEFFICIENT);
         String mode = r.oneOf("weight-decay-mode", DEFAULT_MODE, MODES);
         List<String> names = r.stringList("weight-decay-exclude", DEFAULT_EXCLUDE);
         EnumSet<ParameterRole> ex = EnumSet.noneOf(ParameterRole.class);

@@ -38,10 +38,8 @@ public record ScheduleConfig(String name, double baseRate, long warmupSteps, dou
 
     public ScheduleConfig {
         boundaries = List.copyOf(boundaries);
-        for (int i = 1; i < boundaries.size(); i++) {
-            if (boundaries.get(i) <= boundaries.get(i - 1)) {
-                throw new ConfigError("optimizer.schedule.boundaries", "must be increasing, found " + boundaries);
-            }
+        if (!increasingFromOne(boundaries)) {
+            throw new IllegalArgumentException("boundaries must be increasing step counts >= 1, found " + boundaries);
         }
     }
 
@@ -50,20 +48,35 @@ public record ScheduleConfig(String name, double baseRate, long warmupSteps, dou
         String name = r.oneOf("name", DEFAULT_NAME, NAMES);
         long warmup = r.integer("warmup-steps", DEFAULT_WARMUP_STEPS, 0L, Long.MAX_VALUE);
         double start = r.decimal("warmup-start-factor", DEFAULT_WARMUP_START, 0, 1);
-        double min = r.decimal("min-learning-rate", DEFAULT_MIN_RATE, 0, baseRate);
+        double min = r.decimal("min-learning-rate", DEFAULT_MIN_RATE);
+        if (!(min >= 0 && min <= baseRate)) {
+            throw new ConfigError(r.fullKey("min-learning-rate"), "must be in [0, learning-rate] = [0, " + baseRate
+                    + "], found " + min);
+        }
         double power = r.positive("power", DEFAULT_POWER, 100);
         double factor = r.decimal("factor", DEFAULT_FACTOR, 0, 1);
         List<Long> boundaries = r.longList("boundaries", List.of());
-        for (long b : boundaries) {
-            if (b < 1) {
-                throw new ConfigError(r.fullKey("boundaries"), "must hold positive step counts, found " + boundaries);
-            }
+        if (!increasingFromOne(boundaries)) {
+            throw new ConfigError(r.fullKey("boundaries"), "must be increasing step counts >= 1 (steps after "
+                    + "warm-up), found " + boundaries);
         }
         if (name.equals("step") && boundaries.isEmpty()) {
             throw new ConfigError(r.fullKey("boundaries"), "the step schedule needs at least one boundary");
         }
         r.finish();
         return new ScheduleConfig(name, baseRate, warmup, start, min, power, factor, boundaries);
+    }
+
+    /** Whether every boundary is at least 1 and above the one before it. */
+    private static boolean increasingFromOne(List<Long> boundaries) {
+        long before = 0;
+        for (long b : boundaries) {
+            if (b <= before) {
+                return false;
+            }
+            before = b;
+        }
+        return true;
     }
 
     public static ScheduleConfig constant(double rate) {

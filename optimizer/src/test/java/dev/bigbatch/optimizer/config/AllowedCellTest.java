@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -62,6 +63,39 @@ class AllowedCellTest {
         List<Probe> probes = AllowedCell.probes("[1, 16]; only with `mode = single-loop`", 2L);
         assertEquals(5, probes.size());
         probes.forEach(p -> assertEquals(Map.of("mode", "single-loop"), p.with()));
+    }
+
+    @Test
+    void aBoundNamingAKeyIsItsValueAndFollowsIt() {
+        Map<String, Number> values = Map.of("learning-rate", 0.25);
+        Map<String, Object> moved = Map.of("learning-rate", 0.5);
+        Set<String> relation = Set.of("learning-rate");
+        assertEquals(List.of(p(0.0, true), p(-Double.MIN_VALUE, false), p(0.25, true),
+                        new Probe(Math.nextUp(0.25), false, Map.of(), relation), p(-1.0, false),
+                        new Probe(1.0, false, Map.of(), relation), new Probe(0.5, true, moved),
+                        new Probe(Math.nextUp(0.5), false, moved, relation)),
+                AllowedCell.probes("[0, `learning-rate`]", 0.0, values::get));
+        // A key bound at the low end, a whole-number key at 0 (moved to 1).
+        assertEquals(List.of(p(3L, true), new Probe(2L, false, Map.of(), Set.of("low")), p(9L, true), p(10L, false),
+                        new Probe(-1L, false, Map.of(), Set.of("low")), new Probe(0L, false, Map.of(), Set.of("low")),
+                        new Probe(1L, false, Map.of(), Set.of("low")), new Probe(6L, true, Map.of("low", 6L)),
+                        new Probe(5L, false, Map.of("low", 6L), Set.of("low"))),
+                AllowedCell.probes("[`low`, 9]", 4L, Map.<String, Number>of("low", 3L)::get));
+        assertEquals(1L, AllowedCell.probes("(0, `n`]", 0L, Map.<String, Number>of("n", 0L)::get).stream()
+                .filter(p -> p.with().equals(Map.of("n", 1L)) && p.accepted()).count(), "0 moves to 1");
+        assertNull(AllowedCell.probes("[0, `unknown`]", 0.0, values::get), "a key without a value is prose");
+    }
+
+    @Test
+    void aRangeThatDependsOnAnotherKeysValue() {
+        Map<String, Object> twoLoop = Map.of("mode", "two-loop");
+        List<Probe> probes = AllowedCell.probes("[0, 1); [0, 1] with `mode = two-loop`", 0.9);
+        assertEquals(List.of(p(0.0, true), p(-Double.MIN_VALUE, false), p(1.0, false), p(Math.nextDown(1.0), true),
+                p(-1.0, false), new Probe(0.0, true, twoLoop), new Probe(-Double.MIN_VALUE, false, twoLoop),
+                new Probe(1.0, true, twoLoop), new Probe(Math.nextUp(1.0), false, twoLoop),
+                new Probe(-1.0, false, twoLoop)), probes);
+        assertNull(AllowedCell.probes("[0, 1); increasing with `mode = two-loop`", 0.9));
+        assertNull(AllowedCell.probes("increasing whole numbers ≥ 1; at least one with `step`", 0L));
     }
 
     @Test

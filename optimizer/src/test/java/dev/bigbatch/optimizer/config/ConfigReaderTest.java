@@ -37,4 +37,17 @@ class ConfigReaderTest {
         assertTrue(e.getMessage().contains("known keys: a"), e.getMessage());
         assertEquals(List.of("optimizer.a"), List.copyOf(r.keysRead()));
     }
+
+    /** Whole numbers are whole in a list too: Typesafe Config alone would truncate 1.5 to 1. */
+    @Test
+    void aListOfWholeNumbersRejectsFractionsNamingTheKey() {
+        ConfigReader r = new ConfigReader(ConfigFactory.parseString("ok = [1, 2.0, 3e3], half = [1, 1.5], word = [x]"),
+                "optimizer.schedule");
+        assertEquals(List.of(1L, 2L, 3000L), r.longList("ok", List.of()));
+        for (String key : List.of("half", "word")) {
+            ConfigError e = assertThrows(ConfigError.class, () -> r.longList(key, List.of()));
+            assertEquals("optimizer.schedule." + key, e.key());
+            assertTrue(e.getMessage().contains("must be a list of whole numbers"), e.getMessage());
+        }
+    }
 }

@@ -47,7 +47,7 @@ public final class ConfigReferenceCheck {
         return List.copyOf(errors);
     }
 
-    /** The rows whose Allowed cell is prose naming another key, so was not tried. */
+    /** The rows whose Allowed cell is prose naming another key or value in backticks, so was not tried. */
     public List<ConfigReference.Row> untried() {
         return List.copyOf(untried);
     }
@@ -117,17 +117,19 @@ public final class ConfigReferenceCheck {
     /**
      * Every interval's bounds, and the value just past each, are accepted or rejected as documented; a choice's
      * documented values are exactly those the reader lists when it rejects a value; a boolean takes {@code true} and
-     * {@code false} and nothing else. {@code probeSettings}: full key → other settings (full keys) its values are
-     * tried with, where another key restricts it; the caller says why.
+     * {@code false} and nothing else. A bound naming another key is that key's value in effect (with
+     * {@code probeSettings}), and a value beyond it may be rejected under either key. {@code probeSettings}: full key →
+     * other settings (full keys) its values are tried with, where another key restricts it; the caller says why.
      */
     public ConfigReferenceCheck allowed(Collection<ConfigReference.Row> rows,
                                         Map<String, Map<String, Object>> probeSettings) {
-        Map<String, Object> defaults = reading.read(base).effectiveValues();
         for (ConfigReference.Row row : rows) {
             Map<String, Object> extra = probeSettings.getOrDefault(row.key(), Map.of());
-            Object example = defaults.get(row.key());
+            Map<String, Object> inEffect = reading.read(settings(extra, null, null)).effectiveValues();
+            Object example = inEffect.get(row.key());
             List<String> choices = AllowedCell.names(row.allowed());
-            List<AllowedCell.Probe> probes = AllowedCell.probes(row.allowed(), example);
+            List<AllowedCell.Probe> probes = AllowedCell.probes(row.allowed(), example,
+                    key -> inEffect.get(row.qualify(key)) instanceof Number n ? n : null);
             if (example instanceof Boolean) {
                 checkBoolean(row, choices, extra);
             } else if (choices != null) {
@@ -138,7 +140,7 @@ public final class ConfigReferenceCheck {
                 untried.add(row);
                 continue;
             } else {
-                // Only a cell that names another key (a bound like [0, `learning-rate`], a condition) may go
+                // Only a cell that names another key in words (a list rule, "at least one with `step`") may go
                 // untried: a plain range the grammar does not parse is a typo in the document.
                 errors.add(label + ": " + row + " allows '" + row.allowed() + "', which is neither an interval nor a "
                         + "choice (see AllowedCell) and names no other key");
@@ -159,7 +161,8 @@ public final class ConfigReferenceCheck {
             errors.add(setting + " is rejected: " + e.getMessage());
         } else if (!p.accepted() && e == null) {
             errors.add(setting + " is accepted");
-        } else if (e != null && !e.key().equals(row.key())) {
+        } else if (e != null && !e.key().equals(row.key())
+                && p.otherKeys().stream().map(row::qualify).noneMatch(e.key()::equals)) {
             errors.add(setting + " is rejected for another key: " + e.getMessage());
         }
     }

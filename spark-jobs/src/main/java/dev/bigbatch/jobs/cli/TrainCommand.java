@@ -13,6 +13,7 @@ import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.ConfigLoader;
 import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.jobs.run.MetricsWriter;
+import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.checkpoint.Checkpoint;
 import dev.bigbatch.jobs.checkpoint.CheckpointStore;
 import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
@@ -94,6 +95,8 @@ public final class TrainCommand implements Command {
 
         String dataset = cfg.data().generate() ? synthetic(spark, files, cfg.data(), out) : cfg.data().path();
         DatasetManifest manifest = PreparedDatasets.manifest(dataset, hadoop);
+        GlobalBatchSampler.checkFits(manifest.split(DatasetLayout.TRAIN).count(), cfg.train().globalBatchSize(),
+                "the training split of " + dataset);
         // The network input is what the decoder produces: the stored size of fixed-size (CIFAR) images, or
         // data.image-size for JPEG datasets, whose images vary in size (the manifest records 0 for them).
         ImageDecoder decoder = ImageDecoders.forManifest(manifest, dataset, cfg.data().imageSize());

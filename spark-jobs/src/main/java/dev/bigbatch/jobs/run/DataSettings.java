@@ -1,5 +1,6 @@
 package dev.bigbatch.jobs.run;
 
+import dev.bigbatch.data.cifar.CifarVariant;
 import dev.bigbatch.jobs.data.ImageDecoders;
 import dev.bigbatch.optimizer.config.ConfigError;
 import dev.bigbatch.optimizer.config.ConfigReader;
@@ -60,7 +61,14 @@ public record DataSettings(String path, int partitions, Synthetic synthetic, int
         }
         int decodeThreads = r.integer("decode-threads", DEFAULT_DECODE_THREADS, 0, MAX_DECODE_THREADS);
         r.finish();
-        return new DataSettings(path == null ? "" : path.trim(), partitions, s, imageSize, decodeThreads);
+        String dataset = path == null ? "" : path.trim();
+        if (dataset.isEmpty() && imageSize != ImageDecoders.DATASET_SIZE && imageSize != CifarVariant.HEIGHT) {
+            // Known before any data exists: the generated set is CIFAR-format, fed at its stored size (ImageDecoders).
+            throw new ConfigError(r.fullKey("image-size"), "the generated dataset (data.path empty) stores "
+                    + CifarVariant.HEIGHT + "x" + CifarVariant.WIDTH + " images, which are fed as they are; found "
+                    + imageSize + ". Remove the key (or set it to " + CifarVariant.HEIGHT + "), or set data.path");
+        }
+        return new DataSettings(dataset, partitions, s, imageSize, decodeThreads);
     }
 
     public boolean generate() {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import dev.bigbatch.model.ModelChoice;
 import dev.bigbatch.optimizer.OptimizerConfig;
 import dev.bigbatch.optimizer.Optimizers;
+import dev.bigbatch.optimizer.config.ConfigError;
 import dev.bigbatch.optimizer.config.ConfigReader;
 
 /**
@@ -39,8 +40,31 @@ public record RunConfig(DataSettings data, ModelChoice model, TrainSettings trai
         OptimizerConfig optimizer = Optimizers.read(r.child("optimizer"));
         SparkSettings spark = SparkSettings.read(r.child("spark"));
         r.finish();
+        checkGeneratedSplit(root, data, train);
         Config effective = ConfigFactory.parseMap(r.effectiveValues(), "values in effect").withFallback(root);
         return new RunConfig(data, model, train, optimizer, spark, root, effective);
+    }
+
+    /**
+     * A step takes {@code train.global-batch-size} distinct training examples; for the generated dataset the split's
+     * size is {@code data.synthetic.train}, known now (a prepared dataset's is checked when training starts,
+     * {@code GlobalBatchSampler.checkFits}). The error names the key that was set: the batch, unless only the split
+     * size was.
+     */
+    private static void checkGeneratedSplit(Config root, DataSettings data, TrainSettings train) {
+        int examples = data.synthetic().train();
+        if (!data.generate() || train.globalBatchSize() <= examples) {
+            return;
+        }
+        String batch = "train.global-batch-size";
+        String split = "data.synthetic.train";
+        String fix = "; a step takes that many distinct examples: lower " + batch + " or raise " + split;
+        if (root.hasPath(split) && !root.hasPath(batch)) {
+            throw new ConfigError(split, examples + " is smaller than " + batch + " (" + train.globalBatchSize()
+                    + ", the default)" + fix);
+        }
+        throw new ConfigError(batch, train.globalBatchSize() + " is larger than the generated training split, " + split
+                + " (" + examples + ")" + fix);
     }
 
     /** HOCON text of the resolved config, comments stripped, keys sorted. */

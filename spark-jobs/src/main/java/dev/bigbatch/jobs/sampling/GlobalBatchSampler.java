@@ -27,10 +27,7 @@ public final class GlobalBatchSampler {
             throw new ConfigError("train.global-batch-size", "must be a multiple of train.ghost-batch-size ("
                     + ghostSize + "), found " + globalBatch);
         }
-        if (datasetSize < globalBatch) {
-            throw new ConfigError("train.global-batch-size", globalBatch + " is larger than the training split ("
-                    + datasetSize + " examples)");
-        }
+        checkFits(datasetSize, globalBatch, "the training split");
         if (datasetSize > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("training splits over 2^31 examples are not supported");
         }
@@ -39,6 +36,21 @@ public final class GlobalBatchSampler {
         this.ghostSize = ghostSize;
         this.seed = seed;
         this.stepsPerEpoch = datasetSize / globalBatch;
+    }
+
+    /**
+     * A step takes {@code globalBatch} distinct examples of the split, so it must hold at least that many; checked when
+     * training starts, as soon as the split's size is known.
+     *
+     * @param split what the {@code datasetSize} examples are, for the message, e.g. "the training split of URI"
+     * @throws ConfigError naming {@code train.global-batch-size}, both sizes and what to do
+     */
+    public static void checkFits(long datasetSize, int globalBatch, String split) {
+        if (datasetSize < globalBatch) {
+            throw new ConfigError("train.global-batch-size", globalBatch + " is larger than " + split + " ("
+                    + datasetSize + " examples); a step takes that many distinct examples: lower it to at most "
+                    + datasetSize + " (a multiple of train.ghost-batch-size), or train on a larger dataset");
+        }
     }
 
     public long stepsPerEpoch() {

@@ -174,6 +174,28 @@ class MainTest {
         assertTrue(!Files.exists(tmp.resolve("never")), "nothing may be written for a rejected config");
     }
 
+    /**
+     * What only the dataset can tell, checked when training starts, before any data is loaded: the same exit code as
+     * any invalid config, and a message naming the key and both values (docs/CONFIG.md says so at each key).
+     */
+    @Test
+    void trainStartChecksAreConfigErrorsNamingKeyAndValues() {
+        String data = "data.path=" + dataset.toUri();
+        Outcome batch = main("train", "--out", tmp.resolve("too-big").toUri().toString(), "--set", data,
+                "--set", "train.global-batch-size=2048");
+        assertEquals(ExitCode.CONFIG_ERROR.code(), batch.code(), batch.err());
+        assertTrue(batch.err().contains("train.global-batch-size: 2048 is larger than the training split of "
+                + dataset.toUri() + " (1024 examples)"), batch.err());
+        Outcome size = main("train", "--out", tmp.resolve("wrong-size").toUri().toString(), "--set", data,
+                "--set", "data.image-size=64");
+        assertEquals(ExitCode.CONFIG_ERROR.code(), size.code(), size.err());
+        assertTrue(size.err().contains("data.image-size: dataset " + dataset.toUri() + " stores 32x32 images")
+                && size.err().contains("found 64"), size.err());
+        for (Path run : List.of(tmp.resolve("too-big"), tmp.resolve("wrong-size"))) {
+            assertTrue(!Files.exists(run.resolve(SavedModels.NETWORK)), "no network was built for " + run);
+        }
+    }
+
     @Test
     void missingOrIncompleteDatasetIsADataError() throws Exception {
         Outcome missing = main("train", "--out", tmp.resolve("r2").toUri().toString(), "--set",

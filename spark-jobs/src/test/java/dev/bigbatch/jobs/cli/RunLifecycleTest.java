@@ -122,6 +122,11 @@ class RunLifecycleTest {
                 first.resolve("model.zip").toUri().toString(), "--set", "train.warm-start-optimizer=carry"));
         assertEquals(ExitCode.CONFIG_ERROR.code(), carry.code());
         assertTrue(carry.err().contains("train.warm-start-optimizer"), carry.err());
+        // Weights of another network (here another width) are refused naming the option and both sizes.
+        MainTest.Outcome other = main(train(tmp.resolve("other-network"), 1, "--warm-start", first.toUri().toString(),
+                "--set", "model.width=8"));
+        assertEquals(ExitCode.CONFIG_ERROR.code(), other.code(), other.err());
+        assertTrue(other.err().contains("--warm-start") && other.err().contains("different network"), other.err());
     }
 
     @Test

@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * key the section readers ask for, and they ask for all of them whatever the values.
  */
 class ConfigReferenceTest {
+    /** A prepared dataset's URI: nothing is read from it while the config is. */
+    private static final String PREPARED = "file:///prepared/dataset";
     /**
      * Other settings the values of a key are tried with, where another key narrows what the reader takes, each
      * documented in the row's Meaning and checked by its own test below. Without them the probes would be rejected
@@ -41,8 +43,14 @@ class ConfigReferenceTest {
      */
     static final Map<String, Map<String, Object>> PROBE_SETTINGS = Map.of(
             // Every accepted ghost-batch-size tried (1 and 65536) divides a global batch of 65536; the multiple rule
-            // itself is tried on train.global-batch-size's row ("a multiple of `ghost-batch-size`").
-            "train.ghost-batch-size", Map.of("train.global-batch-size", 65536),
+            // itself is tried on train.global-batch-size's row ("a multiple of `ghost-batch-size`"). A prepared
+            // dataset, whose size is only checked when training starts: the generated one's is known
+            // (generatedSplitMustHoldAGlobalBatch).
+            "train.ghost-batch-size", Map.of("train.global-batch-size", 65536, "data.path", PREPARED),
+            "train.global-batch-size", Map.of("data.path", PREPARED),
+            "data.synthetic.train", Map.of("train.global-batch-size", 1, "train.ghost-batch-size", 1),
+            // The generated dataset is CIFAR-format, fed at its 32x32 (generatedImagesAreFedAtTheirSize).
+            "data.image-size", Map.of("data.path", PREPARED),
             // epochs = 0 is allowed only with steps > 0 (epochsAndStepsBothZeroIsRejected).
             "train.epochs", Map.of("train.steps", 1));
     private static final String RESUMABLE = "May change on resume.";
@@ -122,6 +130,38 @@ class ConfigReferenceTest {
                 () -> read(Map.of("train.steps", 0, "train.epochs", 0)));
         assertEquals("train.steps", e.key());
         read(Map.of("train.steps", 0, "train.epochs", 1));
+    }
+
+    /**
+     * "At most the training split's size": for the generated dataset that is {@code data.synthetic.train}, checked
+     * with the config and named after the key that was set; for a prepared one, when training starts
+     * ({@code MainTest.trainStartChecksAreConfigErrorsNamingKeyAndValues}).
+     */
+    @Test
+    void generatedSplitMustHoldAGlobalBatch() {
+        ConfigError batch = assertThrows(ConfigError.class, () -> read(Map.of("train.global-batch-size", 10016)));
+        assertEquals("train.global-batch-size: 10016 is larger than the generated training split, "
+                + "data.synthetic.train (10000); a step takes that many distinct examples: lower "
+                + "train.global-batch-size or raise data.synthetic.train", batch.getMessage());
+        ConfigError split = assertThrows(ConfigError.class, () -> read(Map.of("data.synthetic.train", 511)));
+        assertEquals("data.synthetic.train", split.key());
+        assertTrue(split.getMessage().startsWith("data.synthetic.train: 511 is smaller than train.global-batch-size "
+                + "(512, the default); "), split.getMessage());
+        ConfigError both = assertThrows(ConfigError.class,
+                () -> read(Map.of("data.synthetic.train", 100, "train.global-batch-size", 128)));
+        assertEquals("train.global-batch-size", both.key());
+        read(Map.of("data.synthetic.train", 512));
+        read(Map.of("data.synthetic.train", 100, "data.path", PREPARED));
+    }
+
+    /** The generated dataset stores 32x32 CIFAR-format images, fed as stored: any other data.image-size is refused. */
+    @Test
+    void generatedImagesAreFedAtTheirSize() {
+        ConfigError e = assertThrows(ConfigError.class, () -> read(Map.of("data.image-size", 64)));
+        assertEquals("data.image-size", e.key());
+        assertTrue(e.getMessage().contains("32x32") && e.getMessage().contains("found 64"), e.getMessage());
+        read(Map.of("data.image-size", 32));
+        read(Map.of("data.image-size", 64, "data.path", PREPARED));
     }
 
     /** The rows marked "May change on resume." are exactly the keys the checkpoint's fingerprint leaves out. */

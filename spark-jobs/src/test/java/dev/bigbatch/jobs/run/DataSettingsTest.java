@@ -18,7 +18,7 @@ class DataSettingsTest {
         DataSettings d = read("");
         assertEquals(0, d.imageSize());
         assertEquals(DataSettings.DEFAULT_DECODE_THREADS, d.decodeThreads());
-        DataSettings set = read("data { image-size = 160, decode-threads = 0 }");
+        DataSettings set = read("data { path = \"file:///d\", image-size = 160, decode-threads = 0 }");
         assertEquals(160, set.imageSize());
         assertEquals(0, set.decodeThreads());
     }
