@@ -17,6 +17,7 @@ import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.checkpoint.Checkpoint;
 import dev.bigbatch.jobs.checkpoint.CheckpointStore;
 import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
+import dev.bigbatch.jobs.exit.DataError;
 import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.jobs.train.RunCheckpoints;
 import dev.bigbatch.optimizer.config.ConfigError;
@@ -97,6 +98,11 @@ public final class TrainCommand implements Command {
         DatasetManifest manifest = PreparedDatasets.manifest(dataset, hadoop);
         GlobalBatchSampler.checkFits(manifest.split(DatasetLayout.TRAIN).count(), cfg.train().globalBatchSize(),
                 "the training split of " + dataset);
+        if (manifest.numClasses() < 2) {
+            throw new DataError(dataset + ": the manifest lists " + manifest.numClasses() + " class(es) "
+                    + manifest.classes() + "; a classifier needs at least 2. Was the dataset prepared from a single "
+                    + "class's folder or tar instead of the whole tree?");
+        }
         // The network input is what the decoder produces: the stored size of fixed-size (CIFAR) images, or
         // data.image-size for JPEG datasets, whose images vary in size (the manifest records 0 for them).
         ImageDecoder decoder = ImageDecoders.forManifest(manifest, dataset, cfg.data().imageSize());

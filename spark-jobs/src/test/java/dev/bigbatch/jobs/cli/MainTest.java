@@ -196,6 +196,22 @@ class MainTest {
         }
     }
 
+    /** A dataset prepared from one class's tar is complete but cannot train a classifier: a data error, not a crash. */
+    @Test
+    void aOneClassDatasetIsADataError() throws Exception {
+        Path tar = tmp.resolve("one-class-train.tar");
+        Files.write(tar, dev.bigbatch.jobs.ImagenetFixtures.trainTar(1, 4, 5));
+        String dataset = tmp.resolve("one-class").toUri().toString();
+        Outcome prep = main("prepare-imagenet", "--train", tar.toUri().toString(), "--out", dataset);
+        assertEquals(0, prep.code(), prep.err());
+        Path out = tmp.resolve("one-class-run");
+        Outcome train = main("train", "--out", out.toUri().toString(), "--set", "data.path=" + dataset,
+                "--set", "data.image-size=24", "--set", "train.global-batch-size=4", "--set", "train.ghost-batch-size=4");
+        assertEquals(ExitCode.DATA_ERROR.code(), train.code(), train.err());
+        assertTrue(train.err().contains("lists 1 class(es)") && train.err().contains("at least 2"), train.err());
+        assertTrue(!Files.exists(out.resolve(SavedModels.NETWORK)), "no network was built");
+    }
+
     @Test
     void missingOrIncompleteDatasetIsADataError() throws Exception {
         Outcome missing = main("train", "--out", tmp.resolve("r2").toUri().toString(), "--set",
