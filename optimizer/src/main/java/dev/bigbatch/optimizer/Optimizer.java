@@ -41,6 +41,14 @@ public interface Optimizer {
         return params;
     }
 
+    /**
+     * From the next step on, the learning-rate schedule (its warm-up and decay) runs from its beginning, as in a new
+     * run, while the rule's own clock ({@link #stepCount()}: Adam's bias correction, Neumann's SGD warm-up, resets
+     * and μ(t), K-FAC's statistics and inverse periods) goes on with the state it belongs to. For a new run that
+     * carries an earlier run's optimizer state ({@code train.warm-start-optimizer = carry}). Kept in {@link #state()}.
+     */
+    void restartLearningRateSchedule();
+
     /** A deep copy of all state, enough to continue bit-exactly. */
     OptimizerState state();
 

@@ -33,11 +33,15 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     protected final LearningRateSchedule schedule;
     protected final WeightDecay weightDecay;
     protected final double clipNorm;
+    /** State scalar: the step the learning-rate schedule starts at, when not 0. */
+    public static final String SCHEDULE_ORIGIN = "schedule-origin";
     private final List<ParameterLayout.Segment> statistics;
     private final List<ParameterLayout.Range> decayed;
     private INDArray gradient;
     private INDArray castGradient;
     protected long step;
+    /** The step at which the learning-rate schedule starts ({@link #restartLearningRateSchedule}); 0 in a new run. */
+    private long scheduleOrigin;
 
     protected UpdateRuleOptimizer(ParameterLayout layout, LearningRateSchedule schedule, WeightDecay weightDecay,
                                   double clipNorm) {
@@ -64,7 +68,7 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
             g.muli(clipNorm / gradNorm);
         }
         weightDecay.addToGradient(g, w, decayed);
-        double lr = schedule.at(step);
+        double lr = learningRate(step);
         beforeUpdate(sums);
         INDArray delta = update(g, lr, step);
         zero(delta, statistics);
@@ -74,6 +78,16 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         w.subi(delta);
         step++;
         return new StepReport(lr, gradNorm, delta.norm2Number().doubleValue());
+    }
+
+    /** η at {@code step}: the schedule, counted from where it last started ({@link #restartLearningRateSchedule}). */
+    protected final double learningRate(long step) {
+        return schedule.at(step - scheduleOrigin);
+    }
+
+    @Override
+    public final void restartLearningRateSchedule() {
+        scheduleOrigin = step;
     }
 
     /**
@@ -166,6 +180,9 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     public final OptimizerState state() {
         OptimizerState s = new OptimizerState(name());
         s.put("step", step);
+        if (scheduleOrigin != 0) { // only written when set, so states of runs that never restarted it are unchanged
+            s.put(SCHEDULE_ORIGIN, scheduleOrigin);
+        }
         saveRuleState(s);
         return s;
     }
@@ -174,6 +191,7 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     public final void restore(OptimizerState state) {
         state.expect(name());
         step = state.getLong("step");
+        scheduleOrigin = state.longs().getOrDefault(SCHEDULE_ORIGIN, 0L);
         restoreRuleState(state);
     }
 }

@@ -64,7 +64,7 @@ public final class TwoLoopNeumannOptimizer extends UpdateRuleOptimizer {
         average.ensure(layout.size(), org.nd4j.linalg.api.buffer.DataType.FLOAT);
         float[] offset = HostCopy.floats(average.offset());
         return new StepRequest(List.of(new NeumannInnerLoop(clock.momentum(clock.neumannStep(step)),
-                schedule.at(step), config.innerIterations(), regularizer, l2, decayed, offset)));
+                learningRate(step), config.innerIterations(), regularizer, l2, decayed, offset)));
     }
 
     @Override

@@ -111,7 +111,8 @@ public final class TrainCommand implements Command {
         ComputationGraph net = ModelFactory.build(modelSpec);
         files.writeText(SavedModels.NETWORK, net.getConfiguration().toJson());
         RunCheckpoints.Start start = resume.map(RunCheckpoints.Start::from)
-                .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(), hadoop, out));
+                .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(),
+                        cfg.optimizer().name(), hadoop, out));
         RunSpec spec = new RunSpec(NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width()),
                 decoder, cfg.train().seed(), cfg.train().augment(), cfg.train().ghostBatchSize(),
                 cfg.data().decodeThreads());

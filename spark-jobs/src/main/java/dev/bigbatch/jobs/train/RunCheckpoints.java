@@ -29,16 +29,25 @@ public final class RunCheckpoints {
         this.fingerprint = fingerprint;
     }
 
-    /** Where a run (re)starts: step 0 with fresh state, or a checkpoint's step, parameters and optimizer state. */
+    /**
+     * Where a run (re)starts: step 0 with fresh state, a checkpoint's step, parameters and optimizer state (resume), or
+     * step 0 with an earlier run's checkpoint (warm start carrying the optimizer state; {@code restartSchedule}: the
+     * learning-rate schedule starts again, {@link dev.bigbatch.optimizer.Optimizer#restartLearningRateSchedule}).
+     */
     public record Start(long step, INDArray params, dev.bigbatch.optimizer.state.OptimizerState optimizerState,
-                        double firstLoss) {
+                        double firstLoss, boolean restartSchedule) {
         public static Start fresh(INDArray params) {
-            return new Start(0, params, null, Double.NaN);
+            return new Start(0, params, null, Double.NaN, false);
         }
 
         public static Start from(Checkpoint c) {
             long bits = c.sampling().getOrDefault(FIRST_LOSS_BITS, Double.doubleToLongBits(Double.NaN));
-            return new Start(c.step(), c.parameters(), c.optimizerState(), Double.longBitsToDouble(bits));
+            return new Start(c.step(), c.parameters(), c.optimizerState(), Double.longBitsToDouble(bits), false);
+        }
+
+        /** A new run from an earlier run's checkpoint: its stored parameters and the optimizer state they go with. */
+        public static Start carrying(Checkpoint c) {
+            return new Start(0, c.parameters(), c.optimizerState(), Double.NaN, true);
         }
     }
 

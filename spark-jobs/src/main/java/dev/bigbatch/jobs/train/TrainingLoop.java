@@ -108,6 +108,9 @@ public final class TrainingLoop {
                 new TrainingShape(total, sampler.stepsPerEpoch(), settings.globalBatchSize()));
         if (start.optimizerState() != null) {
             optimizer.restore(start.optimizerState());
+            if (start.restartSchedule()) {
+                optimizer.restartLearningRateSchedule();
+            }
         }
         SparkFactorInverter.installOn(optimizer, sc);
         Broadcast<RunSpec> run = sc.broadcast(spec);

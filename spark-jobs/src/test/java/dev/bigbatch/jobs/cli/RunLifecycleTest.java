@@ -99,8 +99,9 @@ class RunLifecycleTest {
         Path first = tmp.resolve("first");
         assertEquals(0, main(train(first, 4)).code());
         Path warm = tmp.resolve("warm");
+        // Another seed: the initialization it sets is not used, so the network counts as the same.
         MainTest.Outcome w = main(train(warm, 1, "--warm-start", first.toUri().toString(), "--set",
-                "optimizer.learning-rate=0.0000001", "--set", "train.augment=false"));
+                "optimizer.learning-rate=0.0000001", "--set", "train.augment=false", "--set", "train.seed=7"));
         assertEquals(0, w.code(), w.err());
         assertTrue(w.out().contains("warm start from"), w.out());
         var net = SavedModels.load(first.resolve("model.zip").toString(), new Configuration());
@@ -127,6 +128,57 @@ class RunLifecycleTest {
                 "--set", "model.width=8"));
         assertEquals(ExitCode.CONFIG_ERROR.code(), other.code(), other.err());
         assertTrue(other.err().contains("--warm-start") && other.err().contains("different network"), other.err());
+    }
+
+    /**
+     * {@code carry} continues the optimizer where the earlier run's newest checkpoint left it: that checkpoint's stored
+     * weights (for Neumann the displaced w + μm its m belongs to, not model.zip's w − μm) and state, the optimizer's
+     * clock going on, and only the learning-rate schedule starting again.
+     */
+    @Test
+    void carryTakesTheCheckpointsStoredWeightsAndStateAndRestartsTheSchedule() throws Exception {
+        String[] neumann = {"--set", "optimizer.name=neumann", "--set", "optimizer.learning-rate=0.05",
+                "--set", "optimizer.sgd-warmup-epochs=0.125", "--set", "optimizer.schedule.warmup-steps=2",
+                "--set", "optimizer.schedule.warmup-start-factor=0.5"};
+        Path earlier = tmp.resolve("carry-from");
+        assertEquals(0, main(train(earlier, 3, neumann)).code());
+
+        Configuration conf = new Configuration();
+        var checkpoint = dev.bigbatch.jobs.checkpoint.CheckpointStore.inRun(earlier.toUri().toString(), conf, 1)
+                .latestValid().checkpoint().orElseThrow();
+        assertEquals(3, checkpoint.step());
+        var net = SavedModels.load(earlier.resolve("model.zip").toString(), conf);
+        var settings = dev.bigbatch.jobs.run.RunConfig.from(dev.bigbatch.jobs.run.ConfigLoader.loadText(
+                Files.readString(earlier.resolve(RunDirectory.CONFIG)), List.of("train.warm-start-optimizer=carry")));
+        var start = WarmStart.start(earlier.toUri().toString(), net, settings.train(), "neumann", conf,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        assertArrayEquals(checkpoint.parameters().toFloatVector(), start.params().toFloatVector(),
+                "the checkpoint's stored weights");
+        assertFalse(java.util.Arrays.equals(params(earlier), start.params().toFloatVector()),
+                "model.zip holds w − μm, which Neumann's m does not go with");
+        assertEquals(0, start.step());
+        assertTrue(start.restartSchedule());
+
+        Path carried = tmp.resolve("carried");
+        List<String> args = new ArrayList<>(List.of(neumann));
+        args.addAll(List.of("--warm-start", earlier.toUri().toString(), "--set", "train.warm-start-optimizer=carry"));
+        MainTest.Outcome c = main(train(carried, 2, args.toArray(String[]::new)));
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("with its optimizer state (step 3); the learning-rate schedule starts again"),
+                c.out());
+        var state = dev.bigbatch.jobs.checkpoint.CheckpointStore.inRun(carried.toUri().toString(), conf, 1)
+                .latestValid().checkpoint().orElseThrow().optimizerState();
+        assertEquals(5, state.getLong("step"), "the optimizer's clock went on from step 3");
+        assertEquals(3, state.getLong(dev.bigbatch.optimizer.UpdateRuleOptimizer.SCHEDULE_ORIGIN));
+        List<String> metrics = Files.readAllLines(carried.resolve("metrics.jsonl"));
+        assertTrue(metrics.get(0).contains("\"step\":1,") && metrics.get(0).contains("\"lr\":0.025,"),
+                "the schedule's warm-up starts again at 0.5 × 0.05: " + metrics.get(0));
+
+        MainTest.Outcome other = main(train(tmp.resolve("carry-adam"), 1, "--warm-start", earlier.toUri().toString(),
+                "--set", "train.warm-start-optimizer=carry"));
+        assertEquals(ExitCode.CONFIG_ERROR.code(), other.code(), other.err());
+        assertTrue(other.err().contains("train.warm-start-optimizer") && other.err().contains("'neumann'")
+                && other.err().contains("'adam'"), other.err());
     }
 
     @Test
