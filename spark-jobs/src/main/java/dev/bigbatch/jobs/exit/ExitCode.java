@@ -26,7 +26,8 @@ public enum ExitCode {
     SUCCESS(0, "The run finished; the run directory has model.zip, report.html and _SUCCESS.", "Nothing."),
     ALREADY_DONE(0, "The run directory already had _SUCCESS; nothing was done.",
             "Nothing; --restart trains again in the same directory, a new --out keeps this run."),
-    DATA_ERROR(65, "Input data is missing, unreadable or malformed (the message names the file and offset).",
+    DATA_ERROR(65, "Input data is missing, unreadable or malformed (the message names the file and offset), or a "
+            + "prepared dataset cannot train a classifier (fewer than 2 classes).",
             "Fix or regenerate the data; do not retry unchanged."),
     INTERNAL_ERROR(70, "An unexpected error: a bug, lost executors beyond Spark's retries, or out of memory.",
             "Read the driver log; retrying may help if the cluster was at fault."),
