@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * {@code evaluate --model RUN/model.zip --data DATASET [--split S] [--image-size N] [--partitions N] [--batch-size N]
  * [--decode-threads N] [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by
- * default {@code evaluation-<split>.json} beside the model). The split defaults to the dataset's evaluation split
+ * default {@code evaluation-<split>.json} beside a model zip, {@code RUN/evaluation-<split>-ckpt-N.json} for a
+ * checkpoint: {@link #defaultOutput}). The split defaults to the dataset's evaluation split
  * ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one the model was trained at
  * ({@link TrainedInput}). {@code --decode-threads} (default: {@code data.decode-threads}' default) threads per task
  * decode the next batch while the current one runs through the network; 0 decodes inline.
@@ -63,6 +64,12 @@ public final class EvaluateCommand implements Command {
             throw new ConfigError("--split", "dataset " + data + " has no split '" + split + "'; it has "
                     + manifest.splits().keySet());
         }
+        String file = args.optional("--out", null);
+        if (file == null) {
+            file = defaultOutput(modelUri, split, hadoop).toString();
+        }
+        RunFiles files = RunFiles.parentOf(file, hadoop);
+        String name = new Path(file).getName();
         int imageSize = args.integer("--image-size", args.optional("--image-size", null) != null ? 0
                 : TrainedInput.imageSize(modelUri, hadoop), 0,
                 DataSettings.MAX_IMAGE_SIZE);
@@ -86,13 +93,22 @@ public final class EvaluateCommand implements Command {
         cached.release();
         out.printf("%s on %s/%s: loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", modelUri, data, split, r.loss(),
                 r.top1(), r.top5(), r.count());
-        String target = args.optional("--out", null);
-        Path model = new Path(modelUri);
-        RunFiles files = new RunFiles(target == null ? model.getParent().toString()
-                : new Path(target).getParent().toString(), hadoop);
-        String name = target == null ? "evaluation-" + split + ".json" : new Path(target).getName();
         files.writeText(name, TrainCommand.evaluationJson(r, split, manifest));
         out.println("wrote " + files.path(name));
         return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
+    }
+
+    /**
+     * Where the results go without {@code --out}: {@code evaluation-<split>.json} beside a model zip, and
+     * {@code RUN/evaluation-<split>-ckpt-N.json} for a checkpoint {@code RUN/checkpoints/ckpt-N}, so that evaluating
+     * several checkpoints of a run keeps each result (and nothing is added to the checkpoint directory).
+     */
+    static Path defaultOutput(String modelUri, String split, Configuration hadoop) throws java.io.IOException {
+        Path model = new Path(modelUri);
+        model = model.getFileSystem(hadoop).makeQualified(model);
+        String name = "evaluation-" + split;
+        return model.getName().startsWith("ckpt-")
+                ? new Path(SavedModels.runDirectory(model), name + "-" + model.getName() + ".json")
+                : new Path(model.getParent(), name + ".json");
     }
 }
