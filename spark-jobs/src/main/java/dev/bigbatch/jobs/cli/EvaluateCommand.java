@@ -7,6 +7,7 @@ import dev.bigbatch.jobs.data.ImageDecoders;
 import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.jobs.run.SparkSettings;
+import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.train.Evaluation;
 import dev.bigbatch.jobs.train.RunSpec;
 import dev.bigbatch.model.NetworkSpec;
@@ -37,8 +38,12 @@ public final class EvaluateCommand implements Command {
 
     @Override
     public String usage() {
-        return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split test|val] [--image-size N] [--partitions N] "
-                + "[--batch-size N] [--decode-threads N] [--out FILE] [--master URL]";
+        return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split S (default test, else "
+                + "val)] [--image-size N (default: the size the model was trained at)] [--partitions N (default "
+                + DataSettings.DEFAULT_PARTITIONS + ")] [--batch-size N (default " + TrainSettings.DEFAULT_EVAL_BATCH
+                + ")] [--decode-threads N (default " + DataSettings.DEFAULT_DECODE_THREADS + ")] [--out FILE (default "
+                + "evaluation-SPLIT.json beside model.zip, RUN/evaluation-SPLIT-ckpt-N.json for a checkpoint)] "
+                + SparkSessions.MASTER_USAGE;
     }
 
     @Override
@@ -51,8 +56,8 @@ public final class EvaluateCommand implements Command {
     public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String modelUri = args.required("--model");
         String data = args.required("--data");
-        int partitions = args.integer("--partitions", 2, 1, 1 << 20);
-        int batch = args.integer("--batch-size", 256, 1, 1 << 16);
+        int partitions = args.integer("--partitions", DataSettings.DEFAULT_PARTITIONS, 1, 1 << 20);
+        int batch = args.integer("--batch-size", TrainSettings.DEFAULT_EVAL_BATCH, 1, 1 << 16);
         int decodeThreads = args.integer("--decode-threads", DataSettings.DEFAULT_DECODE_THREADS, 0,
                 DataSettings.MAX_DECODE_THREADS);
         SparkSession spark = SparkSessions.start(name(),

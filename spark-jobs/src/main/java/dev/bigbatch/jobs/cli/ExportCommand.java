@@ -22,7 +22,8 @@ public final class ExportCommand implements Command {
 
     @Override
     public String usage() {
-        return "export --model RUN/model.zip --format npy --out FILE";
+        return "export --model RUN/model.zip|RUN/checkpoints/ckpt-N [--format npy (default npy, the only one)] "
+                + "--out FILE";
     }
 
     @Override
