@@ -46,4 +46,16 @@ public interface Optimizer {
 
     /** Replaces all state with {@code state}, as produced by {@link #state()} of an optimizer with equal config. */
     void restore(OptimizerState state);
+
+    /**
+     * From now on, evaluates the learning-rate schedule at the run's step, {@code runStep} for the next step, rather
+     * than at {@link #stepCount()}. The two differ after a warm start that carried an earlier run's optimizer state
+     * ({@code train.warm-start-optimizer = carry}): the state's own step count goes on, as the moments, curvature
+     * averages and clocks it counts belong to that state, while the new run's schedule starts at its step 0 (as a new
+     * PyTorch {@code LRScheduler} does over a loaded optimizer). Call it after {@link #restore}; the offset is not part
+     * of the state, so a resumed run calls it again with its own step.
+     *
+     * @throws IllegalArgumentException if {@code runStep} is negative or beyond {@link #stepCount()}
+     */
+    void alignSchedule(long runStep);
 }

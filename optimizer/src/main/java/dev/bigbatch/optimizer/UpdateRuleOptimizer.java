@@ -38,6 +38,8 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     private INDArray gradient;
     private INDArray castGradient;
     protected long step;
+    /** {@link #step} minus the run's step: not 0 only after a carried warm start ({@link #alignSchedule}). */
+    private long scheduleOffset;
 
     protected UpdateRuleOptimizer(ParameterLayout layout, LearningRateSchedule schedule, WeightDecay weightDecay,
                                   double clipNorm) {
@@ -55,6 +57,15 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     }
 
     @Override
+    public final void alignSchedule(long runStep) {
+        if (runStep < 0 || runStep > step) {
+            throw new IllegalArgumentException("run step " + runStep + " is outside [0, " + step + "], the steps "
+                    + "this optimizer's state has taken");
+        }
+        scheduleOffset = step - runStep;
+    }
+
+    @Override
     public final StepReport step(INDArray params, StepSums sums) {
         INDArray g = meanGradient(sums, params);
         INDArray w = flat(params);
@@ -64,7 +75,7 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
             g.muli(clipNorm / gradNorm);
         }
         weightDecay.addToGradient(g, w, decayed);
-        double lr = schedule.at(step);
+        double lr = schedule.at(step - scheduleOffset);
         beforeUpdate(sums);
         INDArray delta = update(g, lr, step);
         zero(delta, statistics);
@@ -174,6 +185,7 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     public final void restore(OptimizerState state) {
         state.expect(name());
         step = state.getLong("step");
+        scheduleOffset = 0;
         restoreRuleState(state);
     }
 }

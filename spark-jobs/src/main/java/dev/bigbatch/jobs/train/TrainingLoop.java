@@ -108,6 +108,8 @@ public final class TrainingLoop {
                 new TrainingShape(total, sampler.stepsPerEpoch(), settings.globalBatchSize()));
         if (start.optimizerState() != null) {
             optimizer.restore(start.optimizerState());
+            // A resume continues the schedule where the state is; a carried warm start (step 0) starts it afresh.
+            optimizer.alignSchedule(start.step());
         }
         SparkFactorInverter.installOn(optimizer, sc);
         Broadcast<RunSpec> run = sc.broadcast(spec);

@@ -129,6 +129,34 @@ class RunLifecycleTest {
         assertTrue(other.err().contains("--warm-start") && other.err().contains("different network"), other.err());
     }
 
+    /**
+     * {@code carry} takes the optimizer state (here Adam's moments and step count) but not the earlier run's place in
+     * its schedule: the new run's learning rates are those of its own schedule from step 0, as with {@code fresh}.
+     * The source's cosine schedule has ended (η = 0), which is where the carried run trained before.
+     */
+    @Test
+    void aCarriedOptimizerStateStartsTheNewRunsSchedule() throws Exception {
+        String cosine = "optimizer.schedule.name=cosine";
+        Path source = tmp.resolve("cosine-source");
+        assertEquals(0, main(train(source, 3, "--set", cosine)).code());
+        List<Double> lrs = new ArrayList<>();
+        for (String mode : List.of("fresh", "carry")) {
+            Path run = tmp.resolve("cosine-" + mode);
+            MainTest.Outcome w = main(train(run, 2, "--set", cosine, "--warm-start", source.toUri().toString(),
+                    "--set", "train.warm-start-optimizer=" + mode));
+            assertEquals(0, w.code(), w.err());
+            assertEquals(mode.equals("carry"), w.out().contains("with its optimizer state"), w.out());
+            for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+                var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                if (n.get("split").asText().equals("train")) {
+                    lrs.add(n.get("lr").asDouble());
+                }
+            }
+        }
+        // Cosine over 2 steps from optimizer.learning-rate 0.003: 0.003 at step 1, 0.0015 at step 2, in both runs.
+        assertEquals(List.of(0.003, 0.0015, 0.003, 0.0015), lrs);
+    }
+
     @Test
     void divergenceStopsWithItsExitCodeAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path run = tmp.resolve("diverge");
