@@ -36,9 +36,10 @@ public enum ExitCode {
     CONFIG_ERROR(78, "The config is invalid (the message names the key), or differs from the checkpoint's config "
             + "in keys that must not change on resume.", "Fix the config, or use a new --out; do not retry unchanged."),
     DIVERGED(79, "Training diverged: the loss became NaN/infinite or exceeded train.divergence-factor times the "
-            + "first step's (the message names the step); nothing from that step was written.",
-            "Lower the learning rate or add warm-up, then train a new --out with --warm-start "
-                    + "RUN/checkpoints/ckpt-N (the last good weights), or the same --out with --restart.");
+            + "first step's (the message names the step and the last checkpoint with good weights); nothing from that "
+            + "step was written.",
+            "Lower the learning rate or add warm-up, then train a new --out with --warm-start and the checkpoint the "
+                    + "message names (RUN/checkpoints/ckpt-N), or the same --out with --restart.");
 
     private final int code;
     private final String meaning;
