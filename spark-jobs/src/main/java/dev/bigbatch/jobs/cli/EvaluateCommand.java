@@ -1,5 +1,6 @@
 package dev.bigbatch.jobs.cli;
 
+import dev.bigbatch.data.dataset.DatasetLayout;
 import dev.bigbatch.data.dataset.DatasetManifest;
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.data.ImageDecoder;
@@ -23,12 +24,13 @@ import java.util.Set;
 
 /**
  * {@code evaluate --model RUN/model.zip --data DATASET [--split S] [--image-size N] [--partitions N] [--batch-size N]
- * [--decode-threads N] [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by
- * default {@code evaluation-<split>.json} beside a model zip, {@code RUN/evaluation-<split>-ckpt-N.json} for a
- * checkpoint: {@link #defaultOutput}). The split defaults to the dataset's evaluation split
- * ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one the model was trained at
- * ({@link TrainedInput}). {@code --decode-threads} (default: {@code data.decode-threads}' default) threads per task
- * decode the next batch while the current one runs through the network; 0 decodes inline.
+ * [--decode-threads N] [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes
+ * them as JSON (by default {@code evaluation-<split>.json} beside a model zip,
+ * {@code RUN/evaluation-<split>-ckpt-N.json} for a checkpoint: {@link #defaultOutput}). The split defaults to the
+ * dataset's evaluation split ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one
+ * the model was trained at ({@link TrainedInput}), fixed-size datasets are fed at their stored size.
+ * {@code --decode-threads} (default: {@code data.decode-threads}' default) threads per task decode the next batch
+ * while the current one runs through the network; 0 decodes inline.
  */
 public final class EvaluateCommand implements Command {
     @Override
@@ -75,14 +77,7 @@ public final class EvaluateCommand implements Command {
         }
         RunFiles files = RunFiles.parentOf(file, hadoop);
         String name = new Path(file).getName();
-        int imageSize = args.integer("--image-size", args.optional("--image-size", null) != null ? 0
-                : TrainedInput.imageSize(modelUri, hadoop), 0,
-                DataSettings.MAX_IMAGE_SIZE);
-        if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < DataSettings.MIN_IMAGE_SIZE) {
-            throw new ConfigError("--image-size", "must be at least " + DataSettings.MIN_IMAGE_SIZE + ", found "
-                    + imageSize);
-        }
-        ImageDecoder decoder = ImageDecoders.forManifest(manifest, data, imageSize);
+        ImageDecoder decoder = decoder(args, manifest, data, modelUri, hadoop);
         ComputationGraph net = SavedModels.load(modelUri, hadoop);
         NetworkSpec ns = NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width());
         if (ns.classes() != manifest.numClasses()) {
@@ -101,6 +96,32 @@ public final class EvaluateCommand implements Command {
         files.writeText(name, TrainCommand.evaluationJson(r, split, manifest));
         out.println("wrote " + files.path(name));
         return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
+    }
+
+    /**
+     * The input pipeline at {@code --image-size}. Without the option: for a JPEG dataset the size the model was
+     * trained at ({@link TrainedInput}), for a fixed-size (CIFAR-format) one its stored size, the only one it has.
+     */
+    private static ImageDecoder decoder(Arguments args, DatasetManifest manifest, String data, String modelUri,
+                                        Configuration hadoop) {
+        boolean jpeg = DatasetLayout.ENCODING_JPEG.equals(manifest.encoding());
+        int imageSize = args.integer("--image-size", args.optional("--image-size", null) != null || !jpeg
+                        ? ImageDecoders.DATASET_SIZE : TrainedInput.imageSize(modelUri, hadoop), 0,
+                DataSettings.MAX_IMAGE_SIZE);
+        if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < DataSettings.MIN_IMAGE_SIZE) {
+            throw new ConfigError("--image-size", "must be at least " + DataSettings.MIN_IMAGE_SIZE + ", found "
+                    + imageSize);
+        }
+        try {
+            return ImageDecoders.forManifest(manifest, data, imageSize);
+        } catch (ConfigError e) {
+            if (!e.key().equals(ImageDecoders.IMAGE_SIZE_KEY)) {
+                throw e;
+            }
+            throw new ConfigError("--image-size", "dataset " + data + " stores " + manifest.height() + "x"
+                    + manifest.width() + " images, which are fed as they are; found " + imageSize + ". Drop the "
+                    + "option (or give " + manifest.height() + ") for this dataset");
+        }
     }
 
     /**
