@@ -41,8 +41,9 @@ public final class EvaluateCommand implements Command {
     @Override
     public String usage() {
         return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split S (default test, else "
-                + "val)] [--image-size N (default: the size the model was trained at)] [--partitions N (default "
-                + DataSettings.DEFAULT_PARTITIONS + ")] [--batch-size N (default " + TrainSettings.DEFAULT_EVAL_BATCH
+                + "val)] [--image-size N (default: the dataset's own size; JPEG data at the size the model was trained "
+                + "at)] [--partitions N (default " + DataSettings.DEFAULT_PARTITIONS + ")] [--batch-size N (default "
+                + TrainSettings.DEFAULT_EVAL_BATCH
                 + ")] [--decode-threads N (default " + DataSettings.DEFAULT_DECODE_THREADS + ")] [--out FILE (default "
                 + "evaluation-SPLIT.json beside model.zip, RUN/evaluation-SPLIT-ckpt-N.json for a checkpoint)] "
                 + SparkSessions.MASTER_USAGE;
