@@ -1,5 +1,6 @@
 package dev.bigbatch.jobs.cli;
 
+import dev.bigbatch.data.dataset.DatasetLayout;
 import dev.bigbatch.data.dataset.DatasetManifest;
 import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.data.ImageDecoder;
@@ -7,6 +8,7 @@ import dev.bigbatch.jobs.data.ImageDecoders;
 import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.jobs.run.SparkSettings;
+import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.train.Evaluation;
 import dev.bigbatch.jobs.train.RunSpec;
 import dev.bigbatch.model.NetworkSpec;
@@ -22,11 +24,13 @@ import java.util.Set;
 
 /**
  * {@code evaluate --model RUN/model.zip --data DATASET [--split S] [--image-size N] [--partitions N] [--batch-size N]
- * [--decode-threads N] [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes them as JSON (by
- * default {@code evaluation-<split>.json} beside the model). The split defaults to the dataset's evaluation split
- * ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one the model was trained at
- * ({@link TrainedInput}). {@code --decode-threads} (default: {@code data.decode-threads}' default) threads per task
- * decode the next batch while the current one runs through the network; 0 decodes inline.
+ * [--decode-threads N] [--out FILE]}: distributed loss, top-1, top-5 and per-class accuracy; prints them and writes
+ * them as JSON (by default {@code evaluation-<split>.json} beside a model zip,
+ * {@code RUN/evaluation-<split>-ckpt-N.json} for a checkpoint: {@link #defaultOutput}). The split defaults to the
+ * dataset's evaluation split ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one
+ * the model was trained at ({@link TrainedInput}), fixed-size datasets are fed at their stored size.
+ * {@code --decode-threads} (default: {@code data.decode-threads}' default) threads per task decode the next batch
+ * while the current one runs through the network; 0 decodes inline.
  */
 public final class EvaluateCommand implements Command {
     @Override
@@ -36,8 +40,13 @@ public final class EvaluateCommand implements Command {
 
     @Override
     public String usage() {
-        return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split test|val] [--image-size N] [--partitions N] "
-                + "[--batch-size N] [--decode-threads N] [--out FILE] [--master URL]";
+        return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split S (default test, else "
+                + "val)] [--image-size N (default: the dataset's own size; JPEG data at the size the model was trained "
+                + "at)] [--partitions N (default " + DataSettings.DEFAULT_PARTITIONS + ")] [--batch-size N (default "
+                + TrainSettings.DEFAULT_EVAL_BATCH
+                + ")] [--decode-threads N (default " + DataSettings.DEFAULT_DECODE_THREADS + ")] [--out FILE (default "
+                + "evaluation-SPLIT.json beside model.zip, RUN/evaluation-SPLIT-ckpt-N.json for a checkpoint)] "
+                + SparkSessions.MASTER_USAGE;
     }
 
     @Override
@@ -50,8 +59,8 @@ public final class EvaluateCommand implements Command {
     public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String modelUri = args.required("--model");
         String data = args.required("--data");
-        int partitions = args.integer("--partitions", 2, 1, 1 << 20);
-        int batch = args.integer("--batch-size", 256, 1, 1 << 16);
+        int partitions = args.integer("--partitions", DataSettings.DEFAULT_PARTITIONS, 1, 1 << 20);
+        int batch = args.integer("--batch-size", TrainSettings.DEFAULT_EVAL_BATCH, 1, 1 << 16);
         int decodeThreads = args.integer("--decode-threads", DataSettings.DEFAULT_DECODE_THREADS, 0,
                 DataSettings.MAX_DECODE_THREADS);
         SparkSession spark = SparkSessions.start(name(),
@@ -63,14 +72,13 @@ public final class EvaluateCommand implements Command {
             throw new ConfigError("--split", "dataset " + data + " has no split '" + split + "'; it has "
                     + manifest.splits().keySet());
         }
-        int imageSize = args.integer("--image-size", args.optional("--image-size", null) != null ? 0
-                : TrainedInput.imageSize(modelUri, hadoop), 0,
-                DataSettings.MAX_IMAGE_SIZE);
-        if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < DataSettings.MIN_IMAGE_SIZE) {
-            throw new ConfigError("--image-size", "must be at least " + DataSettings.MIN_IMAGE_SIZE + ", found "
-                    + imageSize);
+        String file = args.optional("--out", null);
+        if (file == null) {
+            file = defaultOutput(modelUri, split, hadoop).toString();
         }
-        ImageDecoder decoder = ImageDecoders.forManifest(manifest, data, imageSize);
+        RunFiles files = RunFiles.parentOf(file, hadoop);
+        String name = new Path(file).getName();
+        ImageDecoder decoder = decoder(args, manifest, data, modelUri, hadoop);
         ComputationGraph net = SavedModels.load(modelUri, hadoop);
         NetworkSpec ns = NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width());
         if (ns.classes() != manifest.numClasses()) {
@@ -86,13 +94,48 @@ public final class EvaluateCommand implements Command {
         cached.release();
         out.printf("%s on %s/%s: loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", modelUri, data, split, r.loss(),
                 r.top1(), r.top5(), r.count());
-        String target = args.optional("--out", null);
-        Path model = new Path(modelUri);
-        RunFiles files = new RunFiles(target == null ? model.getParent().toString()
-                : new Path(target).getParent().toString(), hadoop);
-        String name = target == null ? "evaluation-" + split + ".json" : new Path(target).getName();
         files.writeText(name, TrainCommand.evaluationJson(r, split, manifest));
         out.println("wrote " + files.path(name));
         return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
+    }
+
+    /**
+     * The input pipeline at {@code --image-size}. Without the option: for a JPEG dataset the size the model was
+     * trained at ({@link TrainedInput}), for a fixed-size (CIFAR-format) one its stored size, the only one it has.
+     */
+    private static ImageDecoder decoder(Arguments args, DatasetManifest manifest, String data, String modelUri,
+                                        Configuration hadoop) {
+        boolean jpeg = DatasetLayout.ENCODING_JPEG.equals(manifest.encoding());
+        int imageSize = args.integer("--image-size", args.optional("--image-size", null) != null || !jpeg
+                        ? ImageDecoders.DATASET_SIZE : TrainedInput.imageSize(modelUri, hadoop), 0,
+                DataSettings.MAX_IMAGE_SIZE);
+        if (imageSize != ImageDecoders.DATASET_SIZE && imageSize < DataSettings.MIN_IMAGE_SIZE) {
+            throw new ConfigError("--image-size", "must be at least " + DataSettings.MIN_IMAGE_SIZE + ", found "
+                    + imageSize);
+        }
+        try {
+            return ImageDecoders.forManifest(manifest, data, imageSize);
+        } catch (ConfigError e) {
+            if (!e.key().equals(ImageDecoders.IMAGE_SIZE_KEY)) {
+                throw e;
+            }
+            throw new ConfigError("--image-size", "dataset " + data + " stores " + manifest.height() + "x"
+                    + manifest.width() + " images, which are fed as they are; found " + imageSize + ". Drop the "
+                    + "option (or give " + manifest.height() + ") for this dataset");
+        }
+    }
+
+    /**
+     * Where the results go without {@code --out}: {@code evaluation-<split>.json} beside a model zip, and
+     * {@code RUN/evaluation-<split>-ckpt-N.json} for a checkpoint {@code RUN/checkpoints/ckpt-N}, so that evaluating
+     * several checkpoints of a run keeps each result (and nothing is added to the checkpoint directory).
+     */
+    static Path defaultOutput(String modelUri, String split, Configuration hadoop) throws java.io.IOException {
+        Path model = new Path(modelUri);
+        model = model.getFileSystem(hadoop).makeQualified(model);
+        String name = "evaluation-" + split;
+        return model.getName().startsWith("ckpt-")
+                ? new Path(SavedModels.runDirectory(model), name + "-" + model.getName() + ".json")
+                : new Path(model.getParent(), name + ".json");
     }
 }

@@ -22,7 +22,8 @@ public final class ExportCommand implements Command {
 
     @Override
     public String usage() {
-        return "export --model RUN/model.zip --format npy --out FILE";
+        return "export --model RUN/model.zip|RUN/checkpoints/ckpt-N [--format npy (default npy, the only one)] "
+                + "--out FILE";
     }
 
     @Override
@@ -39,10 +40,10 @@ public final class ExportCommand implements Command {
         String target = args.required("--out");
         Configuration conf = dev.bigbatch.jobs.io.HadoopConf.get();
         ComputationGraph net = SavedModels.load(args.required("--model"), conf);
-        Path t = new Path(target);
-        RunFiles files = new RunFiles(t.getParent().toString(), conf);
-        files.write(t.getName(), o -> Npy.write(net.params().reshape(net.params().length()), o));
-        out.printf("wrote %,d parameters to %s%n", net.params().length(), files.path(t.getName()));
+        RunFiles files = RunFiles.parentOf(target, conf);
+        String name = new Path(target).getName();
+        files.write(name, o -> Npy.write(net.params().reshape(net.params().length()), o));
+        out.printf("wrote %,d parameters to %s%n", net.params().length(), files.path(name));
         return dev.bigbatch.jobs.exit.ExitCode.SUCCESS;
     }
 }

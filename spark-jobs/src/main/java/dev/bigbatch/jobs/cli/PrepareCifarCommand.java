@@ -22,7 +22,8 @@ public final class PrepareCifarCommand implements Command {
 
     @Override
     public String usage() {
-        return "prepare-cifar --input URI --out URI [--shards N] [--overwrite] [--master URL]";
+        return "prepare-cifar --input URI --out URI [--shards N (default " + DEFAULT_SHARDS + ")] [--overwrite] "
+                + SparkSessions.MASTER_USAGE;
     }
 
     @Override

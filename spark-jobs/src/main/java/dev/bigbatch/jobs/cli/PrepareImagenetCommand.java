@@ -30,11 +30,12 @@ public final class PrepareImagenetCommand implements Command {
     @Override
     public String usage() {
         return "prepare-imagenet --train URI [--val URI [--val-labels URI]] --out URI [--meta URI] "
-                + "[--synset-words URI] [--layout imagenet|folder] [--shorter-side N (default "
+                + "[--synset-words URI] [--layout imagenet|folder (default " + Layout.IMAGENET.sourceName()
+                + ")] [--shorter-side N (default "
                 + ImagenetPreparationOptions.DEFAULT_SHORTER_SIDE + ", 0 keeps sizes)] [--jpeg-quality Q (default "
                 + ImagenetPreparationOptions.DEFAULT_JPEG_QUALITY + ")] [--max-bad-fraction F (default "
                 + ImagenetPreparationOptions.DEFAULT_MAX_BAD_FRACTION + ")] [--shard-mb M (default "
-                + DEFAULT_SHARD_MB + ")] [--master URL]";
+                + DEFAULT_SHARD_MB + ")] " + SparkSessions.MASTER_USAGE;
     }
 
     @Override

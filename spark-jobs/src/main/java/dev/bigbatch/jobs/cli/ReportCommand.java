@@ -20,7 +20,7 @@ public final class ReportCommand implements Command {
 
     @Override
     public String usage() {
-        return "report --runs RUN [RUN...] [--out FILE]";
+        return "report --runs RUN [RUN...] [--out FILE (default: report.html in the first RUN)]";
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * What a training run leaves at {@code --out}: {@code config.conf} (the resolved config), {@code metrics.jsonl},
+ * What a training run leaves at {@code --out}: {@code config.conf} (the config as given), {@code network.json}
+ * ({@link SavedModels#NETWORK}), {@code metrics.jsonl},
  * {@code checkpoints/}, {@code report.html}, {@code evaluation.json}, {@code model.zip} and, last,
  * {@code _SUCCESS}. A generated quickstart dataset lives beside them in {@code synthetic/} and {@code dataset/}.
  */

@@ -9,6 +9,10 @@ import org.apache.spark.sql.SparkSession;
  * section only fills in what is missing, so the same command runs locally and on a cluster.
  */
 public final class SparkSessions {
+    /** How the commands that start Spark show their {@code --master} option. */
+    static final String MASTER_USAGE = "[--master URL (default " + SparkSettings.DEFAULT_MASTER
+            + " when spark-submit sets none)]";
+
     private SparkSessions() {
     }
 

@@ -1,15 +1,22 @@
 package dev.bigbatch.jobs.cli;
 
 import dev.bigbatch.data.cifar.SyntheticCifar;
+import dev.bigbatch.jobs.run.DataSettings;
 
 import java.io.PrintStream;
 import java.util.Set;
 
 /**
- * {@code synth-cifar --out FILE --train N --test M --classes C [--seed S] [--overwrite]}: a CIFAR-10-format
- * {@code .tar.gz} (see {@link SyntheticCifar} for the generator).
+ * {@code synth-cifar --out FILE [--train N] [--test M] [--classes C] [--seed S] [--overwrite]}: a CIFAR-10-format
+ * {@code .tar.gz} (see {@link SyntheticCifar} for the generator), by default as large as the real CIFAR-10.
  */
 public final class SynthCifarCommand implements Command {
+    /** The real CIFAR-10's training split. */
+    public static final int DEFAULT_TRAIN = 50_000;
+    /** The real CIFAR-10's test split. */
+    public static final int DEFAULT_TEST = 10_000;
+    /** CIFAR-10's, the most the format holds. */
+    public static final int DEFAULT_CLASSES = 10;
     @Override
     public String name() {
         return "synth-cifar";
@@ -17,7 +24,9 @@ public final class SynthCifarCommand implements Command {
 
     @Override
     public String usage() {
-        return "synth-cifar --out FILE --train N --test M --classes C [--seed S] [--overwrite]";
+        return "synth-cifar --out FILE [--train N (default " + DEFAULT_TRAIN + ")] [--test M (default " + DEFAULT_TEST
+                + ")] [--classes C (default " + DEFAULT_CLASSES + ", at most 10)] [--seed S (default "
+                + DataSettings.Synthetic.DEFAULT_SEED + ")] [--overwrite]";
     }
 
     @Override
@@ -33,9 +42,9 @@ public final class SynthCifarCommand implements Command {
     @Override
     public dev.bigbatch.jobs.exit.ExitCode run(Arguments args, PrintStream out) throws Exception {
         String target = args.required("--out");
-        SyntheticCifar s = new SyntheticCifar(args.integer("--train", 50_000, 1, 10_000_000),
-                args.integer("--test", 10_000, 1, 10_000_000), args.integer("--classes", 10, 2, 10),
-                args.longValue("--seed", 7));
+        SyntheticCifar s = new SyntheticCifar(args.integer("--train", DEFAULT_TRAIN, 1, 10_000_000),
+                args.integer("--test", DEFAULT_TEST, 1, 10_000_000), args.integer("--classes", DEFAULT_CLASSES, 2, 10),
+                args.longValue("--seed", DataSettings.Synthetic.DEFAULT_SEED));
         s.write(target, dev.bigbatch.jobs.io.HadoopConf.get(), args.flag("--overwrite"));
         out.printf("wrote %s: %d train, %d test, %d classes (seed %d)%n", target, s.train(), s.test(), s.classes(),
                 s.seed());

@@ -56,7 +56,8 @@ public final class TrainCommand implements Command {
 
     @Override
     public String usage() {
-        return "train --config FILE [--set key=value]... --out URI [--resume] [--restart] [--warm-start MODEL_OR_RUN]";
+        return "train [--config FILE_OR_URI] [--set key=value]... --out URI [--resume] [--restart] "
+                + "[--warm-start MODEL_OR_CHECKPOINT_OR_RUN] (keys and defaults: docs/CONFIG.md)";
     }
 
     @Override

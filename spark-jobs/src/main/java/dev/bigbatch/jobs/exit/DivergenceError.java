@@ -4,8 +4,8 @@ package dev.bigbatch.jobs.exit;
  * Training diverged: the loss or an update became NaN or infinite, or exceeded a configured bound. Thrown by the
  * training loop on the driver with the step at which it was detected. Maps to {@link ExitCode#DIVERGED}.
  *
- * <p>The last committed checkpoint is from before the divergence, so the run can be resumed with, for example, a
- * lower learning rate once the config allows it.
+ * <p>The checkpoints written before it are kept; the message names the newest one with good weights (the training
+ * loop's {@code RunCheckpoints.lastGoodAdvice}), which a new run can warm-start from with a lower learning rate.
  */
 public class DivergenceError extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -26,7 +26,8 @@ public enum ExitCode {
     SUCCESS(0, "The run finished; the run directory has model.zip, report.html and _SUCCESS.", "Nothing."),
     ALREADY_DONE(0, "The run directory already had _SUCCESS; nothing was done.",
             "Nothing; --restart trains again in the same directory, a new --out keeps this run."),
-    DATA_ERROR(65, "Input data is missing, unreadable or malformed (the message names the file and offset).",
+    DATA_ERROR(65, "Input data is missing, unreadable or malformed (the message names the file and offset), or a "
+            + "prepared dataset cannot train a classifier (fewer than 2 classes).",
             "Fix or regenerate the data; do not retry unchanged."),
     INTERNAL_ERROR(70, "An unexpected error: a bug, lost executors beyond Spark's retries, or out of memory.",
             "Read the driver log; retrying may help if the cluster was at fault."),
@@ -35,9 +36,10 @@ public enum ExitCode {
     CONFIG_ERROR(78, "The config is invalid (the message names the key), or differs from the checkpoint's config "
             + "in keys that must not change on resume.", "Fix the config, or use a new --out; do not retry unchanged."),
     DIVERGED(79, "Training diverged: the loss became NaN/infinite or exceeded train.divergence-factor times the "
-            + "first step's (the message names the step); nothing from that step was written.",
-            "Lower the learning rate or add warm-up, then train a new --out with --warm-start "
-                    + "RUN/checkpoints/ckpt-N (the last good weights), or the same --out with --restart.");
+            + "first step's (the message names the step and the last checkpoint with good weights); nothing from that "
+            + "step was written.",
+            "Lower the learning rate or add warm-up, then train a new --out with --warm-start and the checkpoint the "
+                    + "message names (RUN/checkpoints/ckpt-N), or the same --out with --restart.");
 
     private final int code;
     private final String meaning;

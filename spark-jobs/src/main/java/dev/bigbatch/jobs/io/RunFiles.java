@@ -30,6 +30,24 @@ public final class RunFiles {
         }
     }
 
+    /**
+     * The directory of the file {@code fileUri}, to write that file (named {@code new Path(fileUri).getName()}) into.
+     * The path is qualified first, so a bare name such as {@code params.npy} means the working directory, as a
+     * relative path does everywhere else (its unqualified parent is the empty path, which Hadoop refuses).
+     */
+    public static RunFiles parentOf(String fileUri, Configuration conf) {
+        Path file = new Path(fileUri);
+        try {
+            Path parent = file.getFileSystem(conf).makeQualified(file).getParent();
+            if (parent == null) {
+                throw new IllegalArgumentException(fileUri + " is a file system root, not a file");
+            }
+            return new RunFiles(parent.toString(), conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the directory of " + fileUri + ": " + e.getMessage(), e);
+        }
+    }
+
     public Path dir() {
         return dir;
     }

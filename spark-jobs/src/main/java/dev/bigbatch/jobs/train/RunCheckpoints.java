@@ -51,6 +51,27 @@ public final class RunCheckpoints {
         }
     }
 
+    /**
+     * For a divergence message: the newest committed checkpoint of at most {@code goodThrough} steps, whose weights
+     * came before the divergence. The newest checkpoint need not be it: a step's loss is that of the weights after
+     * the previous step, so when the loss gives the alarm at step s, a checkpoint of step s − 1 holds the weights
+     * that produced it. Empty without checkpoints; never fails the run for a listing error.
+     */
+    String lastGoodAdvice(long goodThrough) {
+        if (store == null) {
+            return "";
+        }
+        try {
+            // committedSteps() is newest first.
+            return store.committedSteps().stream().filter(s -> s <= goodThrough).findFirst()
+                    .map(s -> "; the last good checkpoint is " + new org.apache.hadoop.fs.Path(store.directory(),
+                            "ckpt-" + s) + " (--warm-start a new run from it)")
+                    .orElse("; no checkpoint has weights from before it (train again with --restart)");
+        } catch (java.io.IOException e) {
+            return "; the checkpoints could not be listed: " + e.getMessage();
+        }
+    }
+
     /** Writes a checkpoint after {@code step} steps if one is due. */
     void afterStep(long step, int epoch, boolean last, INDArray params, Optimizer optimizer, long seed,
                    double firstLoss) {

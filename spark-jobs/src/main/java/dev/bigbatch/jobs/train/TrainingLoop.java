@@ -139,10 +139,12 @@ public final class TrainingLoop {
                 if (Double.isNaN(firstLoss)) {
                     firstLoss = lastLoss;
                 }
-                checkDivergence(step + 1, lastLoss, firstLoss);
+                // This step's loss is that of the weights after `step` updates: the good ones are older.
+                checkDivergence(step + 1, lastLoss, firstLoss, step - 1);
                 StepReport report = optimizer.step(params, sums);
                 if (!Double.isFinite(report.updateNorm())) {
-                    throw new DivergenceError(step + 1, "the parameter update is not finite");
+                    throw new DivergenceError(step + 1, "the parameter update is not finite"
+                            + checkpoints.lastGoodAdvice(step));
                 }
                 long nanos = System.nanoTime() - t0;
                 progress.stepDone(nanos);
@@ -169,15 +171,17 @@ public final class TrainingLoop {
         }
     }
 
-    private void checkDivergence(long step, double loss, double firstLoss) {
+    /** @param goodThrough the most updates a checkpoint may hold and still have good weights */
+    private void checkDivergence(long step, double loss, double firstLoss, long goodThrough) {
         if (!Double.isFinite(loss)) {
             throw new DivergenceError(step, "training loss is " + loss + "; lower optimizer.learning-rate or add "
-                    + "warm-up (optimizer.schedule.warmup-steps)");
+                    + "warm-up (optimizer.schedule.warmup-steps)" + checkpoints.lastGoodAdvice(goodThrough));
         }
         double factor = settings.divergenceFactor();
         if (factor > 0 && loss > factor * firstLoss) {
             throw new DivergenceError(step, String.format("training loss %.4g exceeds train.divergence-factor (%.3g) "
-                    + "times the first step's loss (%.4g)", loss, factor, firstLoss));
+                    + "times the first step's loss (%.4g)", loss, factor, firstLoss)
+                    + checkpoints.lastGoodAdvice(goodThrough));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.bigbatch.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bigbatch.data.dataset.DatasetManifest;
+import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.model.ModelFactory;
 import dev.bigbatch.model.ModelSpec;
 import org.apache.hadoop.conf.Configuration;
@@ -57,6 +58,26 @@ class EvaluateTest {
         assertEquals(1.0, j.get("perClassTop1").get(manifest.classes().get(0)).asDouble(), 0.0);
         assertEquals(0.0, j.get("perClassTop1").get(manifest.classes().get(1)).asDouble(), 0.0);
         assertEquals(n, j.get("examples").asLong());
+    }
+
+    /**
+     * The size a model was trained at is the default input size for JPEG datasets only: a CIFAR-format dataset is fed
+     * as stored, and asking it for another size is refused naming {@code --image-size}, the option, not the config key.
+     */
+    @Test
+    void aFixedSizeDatasetIsFedAsStoredWhateverSizeTheModelWasTrainedAt() throws Exception {
+        Path run = tmp.resolve("trained-at-64");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve(RunDirectory.CONFIG), "data { image-size = 64 }\n");
+        ComputationGraph net = ModelFactory.build(new ModelSpec("small-cnn", 4, 3, 3, 32, 32, 1));
+        ModelSerializer.writeModel(net, run.resolve(RunDirectory.MODEL).toFile(), false);
+        String model = run.resolve(RunDirectory.MODEL).toUri().toString();
+        MainTest.Outcome asStored = main("evaluate", "--model", model, "--data", dataset);
+        assertEquals(0, asStored.code(), asStored.err());
+        MainTest.Outcome other = main("evaluate", "--model", model, "--data", dataset, "--image-size", "64");
+        assertEquals(ExitCode.CONFIG_ERROR.code(), other.code(), other.err());
+        assertTrue(other.err().contains("--image-size: dataset " + dataset + " stores 32x32 images")
+                && other.err().contains("found 64"), other.err());
     }
 
     @Test

@@ -132,6 +132,36 @@ class MainTest {
         assertEquals(atEnd.get("loss").asDouble(), mine.get("loss").asDouble(), 1e-9);
     }
 
+    /** Without --out, a checkpoint's results go into its run directory under a name of their own. */
+    @Test
+    void evaluatingACheckpointKeepsItsResultsApart() throws Exception {
+        Outcome ev = main("evaluate", "--model", run.resolve("checkpoints/ckpt-40").toUri().toString(), "--data",
+                dataset.toUri().toString());
+        assertEquals(0, ev.code(), ev.err());
+        Path written = run.resolve("evaluation-test-ckpt-40.json");
+        assertTrue(Files.exists(written), ev.out());
+        assertTrue(!Files.exists(run.resolve("checkpoints/evaluation-test.json")), "nothing in checkpoints/");
+        ObjectMapper json = new ObjectMapper();
+        // The last checkpoint holds the final weights (momentum evaluates what it stores).
+        assertEquals(json.readTree(Files.readString(run.resolve("evaluation.json"))).get("top1").asDouble(),
+                json.readTree(Files.readString(written)).get("top1").asDouble(), 0.0);
+    }
+
+    /** A bare file name is in the working directory, as any relative path is (it used to end with exit 70). */
+    @Test
+    void exportToABareFileNameWritesIntoTheWorkingDirectory() throws Exception {
+        Path npy = Path.of("bare-name-export.npy").toAbsolutePath();
+        Path crc = npy.resolveSibling(".bare-name-export.npy.crc");
+        try {
+            Outcome ex = main("export", "--model", run.resolve("model.zip").toString(), "--out", "bare-name-export.npy");
+            assertEquals(0, ex.code(), ex.err());
+            assertTrue(Files.exists(npy), ex.out());
+        } finally {
+            Files.deleteIfExists(npy);
+            Files.deleteIfExists(crc);
+        }
+    }
+
     @Test
     void exportWritesTheFlatParametersAsNpy() throws Exception {
         Path npy = tmp.resolve("params.npy");

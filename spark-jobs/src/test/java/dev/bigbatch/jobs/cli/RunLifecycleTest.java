@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static dev.bigbatch.jobs.cli.MainTest.main;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -181,28 +180,73 @@ class RunLifecycleTest {
                 && other.err().contains("'adam'"), other.err());
     }
 
+    /**
+     * {@code carry} takes the optimizer state (here Adam's moments and step count) but not the earlier run's place in
+     * its schedule: the new run's learning rates are those of its own schedule from step 0, as with {@code fresh}.
+     * The source's cosine schedule has ended (η = 0), which is where the carried run trained before.
+     */
     @Test
-    void divergenceStopsWithItsExitCodeAndKeepsTheLastGoodCheckpoint() throws Exception {
-        Path run = tmp.resolve("diverge");
-        MainTest.Outcome d = main(train(run, 30, "--set", "optimizer.name=sgd", "--set",
-                "optimizer.learning-rate=500", "--set", "train.divergence-factor=3"));
-        assertEquals(ExitCode.DIVERGED.code(), d.code(), d.out() + d.err());
-        assertTrue(d.err().contains("diverged at step"), d.err());
-        assertFalse(Files.exists(run.resolve("_SUCCESS")));
-        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
-            List<Path> ckpts = s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).toList();
-            assertFalse(ckpts.isEmpty(), "the checkpoints before the divergence remain");
-            for (Path c : ckpts) {
-                assertTrue(Files.exists(c.resolve("COMMIT")), c + " is committed");
+    void aCarriedOptimizerStateStartsTheNewRunsSchedule() throws Exception {
+        String cosine = "optimizer.schedule.name=cosine";
+        Path source = tmp.resolve("cosine-source");
+        assertEquals(0, main(train(source, 3, "--set", cosine)).code());
+        List<Double> lrs = new ArrayList<>();
+        for (String mode : List.of("fresh", "carry")) {
+            Path run = tmp.resolve("cosine-" + mode);
+            MainTest.Outcome w = main(train(run, 2, "--set", cosine, "--warm-start", source.toUri().toString(),
+                    "--set", "train.warm-start-optimizer=" + mode));
+            assertEquals(0, w.code(), w.err());
+            assertEquals(mode.equals("carry"), w.out().contains("with its optimizer state"), w.out());
+            for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+                var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                if (n.get("split").asText().equals("train")) {
+                    lrs.add(n.get("lr").asDouble());
+                }
             }
-            // What the exit code's advice says: a new run from the last good checkpoint with a smaller rate.
-            Path last = ckpts.stream().max(java.util.Comparator.comparingLong(
-                    c -> Long.parseLong(c.getFileName().toString().substring("ckpt-".length())))).orElseThrow();
-            MainTest.Outcome recovered = main(train(tmp.resolve("recovered"), 2, "--warm-start",
-                    last.toUri().toString(), "--set", "optimizer.name=sgd", "--set", "optimizer.learning-rate=0.01"));
-            assertEquals(0, recovered.code(), recovered.err());
-            assertTrue(recovered.out().contains("warm start from " + last.toUri()), recovered.out());
         }
+        // Cosine over 2 steps from optimizer.learning-rate 0.003: 0.003 at step 1, 0.0015 at step 2, in both runs.
+        assertEquals(List.of(0.003, 0.0015, 0.003, 0.0015), lrs);
+    }
+
+    /**
+     * Divergence stops the run with its exit code, keeps the checkpoints, and names the last one with good weights:
+     * a step's loss is that of the weights after the previous step, so when step 3's loss gives the alarm, ckpt-2
+     * holds the weights that produced it, and ckpt-1 is the one to warm-start from.
+     */
+    @Test
+    void divergenceStopsWithItsExitCodeAndNamesTheLastGoodCheckpoint() throws Exception {
+        Path run = tmp.resolve("diverge");
+        // Observed: with the warm-up's rates 0, 83, 167, ... the loss of the weights after step 2 is ~10x the first.
+        MainTest.Outcome d = main(train(run, 30, "--set", "optimizer.name=sgd", "--set",
+                "optimizer.learning-rate=500", "--set", "optimizer.schedule.warmup-steps=6",
+                "--set", "train.divergence-factor=3"));
+        assertEquals(ExitCode.DIVERGED.code(), d.code(), d.out() + d.err());
+        assertTrue(d.err().contains("diverged at step 3"), d.err());
+        assertFalse(Files.exists(run.resolve("_SUCCESS")));
+        for (int step = 1; step <= 2; step++) {
+            assertTrue(Files.exists(run.resolve("checkpoints/ckpt-" + step + "/COMMIT")), "ckpt-" + step);
+        }
+        assertTrue(d.err().contains("the last good checkpoint is ") && d.err().contains("/checkpoints/ckpt-1 ("),
+                d.err());
+        double threshold = 3 * firstTrainLoss(run);
+        // What the exit code's advice says: a new run from that checkpoint, with a smaller rate.
+        Path good = run.resolve("checkpoints/ckpt-1");
+        MainTest.Outcome recovered = main(train(tmp.resolve("recovered"), 2, "--warm-start",
+                good.toUri().toString(), "--set", "optimizer.name=sgd", "--set", "optimizer.learning-rate=0.01"));
+        assertEquals(0, recovered.code(), recovered.err());
+        assertTrue(recovered.out().contains("warm start from " + good.toUri()), recovered.out());
+        assertTrue(firstTrainLoss(tmp.resolve("recovered")) < threshold, recovered.out());
+        // The newest checkpoint would have started from the diverged weights.
+        MainTest.Outcome fromNewest = main(train(tmp.resolve("from-newest"), 1, "--warm-start",
+                run.resolve("checkpoints/ckpt-2").toUri().toString(), "--set", "optimizer.name=sgd",
+                "--set", "optimizer.learning-rate=0.01", "--set", "train.divergence-factor=0"));
+        assertEquals(0, fromNewest.code(), fromNewest.err());
+        assertTrue(firstTrainLoss(tmp.resolve("from-newest")) > threshold, fromNewest.out());
         assertTrue(ExitCode.DIVERGED.action().contains("--warm-start"), ExitCode.DIVERGED.action());
+    }
+
+    private static double firstTrainLoss(Path run) throws Exception {
+        String first = Files.readAllLines(run.resolve("metrics.jsonl")).get(0);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(first).get("loss").asDouble();
     }
 }

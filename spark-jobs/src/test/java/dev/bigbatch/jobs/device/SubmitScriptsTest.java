@@ -199,6 +199,10 @@ class SubmitScriptsTest {
         Result help = run(Map.of(), "bash", "submit/k8s.sh", "--help");
         assertEquals(0, help.exit());
         assertTrue(help.out().contains("--dry-run"));
+        // local.sh without a command: the same status (never 2, which docs/EXIT_CODES.md leaves to the shell).
+        Result noCommand = run(Map.of(), "bash", "submit/local.sh");
+        assertEquals(64, noCommand.exit(), noCommand.err());
+        assertTrue(noCommand.err().contains("submit/local.sh quickstart"), noCommand.err());
     }
 
     @Test
