@@ -90,7 +90,8 @@ public final class SavedModels {
         return net;
     }
 
-    private static String readText(FileSystem fs, Path p) throws IOException {
+    /** A run file written by {@code train}; a data error naming it if it is missing. */
+    static String readText(FileSystem fs, Path p) throws IOException {
         if (!fs.exists(p)) {
             throw new DataError("missing " + p + " (written by train at the start of a run)");
         }

@@ -11,14 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bigbatch.optimizer.config.ConfigError;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -62,7 +59,7 @@ final class WarmStart {
                 throw differentNetwork(model, earlier.params().length(), net);
             }
             out.println("bigbatch train: warm start from " + model);
-            return new RunCheckpoints.Start(0, earlier.params().dup(), null, Double.NaN, false);
+            return RunCheckpoints.Start.fresh(earlier.params().dup());
         } catch (IOException e) {
             throw new DataError("--warm-start " + source + ": " + e.getMessage(), e);
         }
@@ -75,7 +72,8 @@ final class WarmStart {
                 + ": no valid checkpoint to carry the optimizer state from" + (scan.rejected().isEmpty() ? ""
                 : " (" + String.join("; ", scan.rejected()) + ")")));
         Path networkFile = new Path(run, SavedModels.NETWORK);
-        if (!sameNetwork(readText(networkFile, conf), net.getConfiguration().toJson())
+        if (!sameNetwork(SavedModels.readText(networkFile.getFileSystem(conf), networkFile),
+                net.getConfiguration().toJson())
                 || c.parameters().length() != net.params().length()) {
             throw differentNetwork(networkFile.toString(), c.parameters().length(), net);
         }
@@ -114,15 +112,5 @@ final class WarmStart {
     private static ConfigError differentNetwork(String source, long params, ComputationGraph net) {
         return new ConfigError("--warm-start", source + " is a different network than model.* configures ("
                 + params + " vs " + net.params().length() + " parameters)");
-    }
-
-    private static String readText(Path p, Configuration conf) throws IOException {
-        FileSystem fs = p.getFileSystem(conf);
-        if (!fs.exists(p)) {
-            throw new DataError("--warm-start: missing " + p + " (written by train at the start of a run)");
-        }
-        try (FSDataInputStream in = fs.open(p)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }

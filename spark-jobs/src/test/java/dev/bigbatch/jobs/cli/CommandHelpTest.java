@@ -1,17 +1,14 @@
 package dev.bigbatch.jobs.cli;
 
-import dev.bigbatch.jobs.Main;
 import dev.bigbatch.jobs.exit.ExitCode;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.bigbatch.jobs.cli.MainTest.main;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,19 +31,9 @@ class CommandHelpTest {
             "export", Set.of("--model", "--out"),
             "report", Set.of("--runs"));
 
-    private record Outcome(int code, String out, String err) {
-    }
-
-    private static Outcome main(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void theCommandsHereAreMainsCommands() {
-        Outcome r = main("--help");
+        MainTest.Outcome r = main("--help");
         assertEquals(ExitCode.SUCCESS.code(), r.code());
         List<String> listed = Arrays.stream(r.out().split("\n")).filter(l -> l.startsWith("  "))
                 .map(l -> l.trim().split(" ")[0]).toList();
@@ -57,7 +44,7 @@ class CommandHelpTest {
     @Test
     void helpNamesEveryOptionAndTheDefaultOfEachThatHasOne() {
         for (Command c : COMMANDS) {
-            Outcome r = main(c.name(), "--help");
+            MainTest.Outcome r = main(c.name(), "--help");
             assertEquals(ExitCode.SUCCESS.code(), r.code(), r.err());
             assertEquals("", r.err());
             String help = r.out();

@@ -1,19 +1,16 @@
 package dev.bigbatch.jobs.cli;
 
 import dev.bigbatch.data.imagenet.ImagenetPreparationOptions;
-import dev.bigbatch.jobs.Main;
 import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.optimizer.config.ConfigError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.bigbatch.jobs.cli.MainTest.main;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,16 +27,6 @@ class PrepareImagenetCommandTest {
     private static ImagenetPreparationOptions parse(String... args) {
         return PrepareImagenetCommand.options(Arguments.parse(COMMAND.name(), List.of(args), COMMAND.valuedOptions(),
                 COMMAND.flags()));
-    }
-
-    private record Outcome(int code, String out, String err) {
-    }
-
-    private static Outcome main(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
-        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -98,7 +85,7 @@ class PrepareImagenetCommandTest {
     @Test
     void unknownOptionIsAConfigErrorListingTheOptions() {
         Path out = dir.resolve("never");
-        Outcome r = main("prepare-imagenet", "--trian", "t", "--out", out.toUri().toString());
+        MainTest.Outcome r = main("prepare-imagenet", "--trian", "t", "--out", out.toUri().toString());
         assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
         assertTrue(r.err().contains("--trian: unknown option for 'prepare-imagenet'"), r.err());
         assertTrue(r.err().contains("--shard-mb") && r.err().contains("--val-labels"), "lists the options: " + r.err());
@@ -107,7 +94,7 @@ class PrepareImagenetCommandTest {
 
     @Test
     void missingValueIsAConfigError() {
-        Outcome r = main("prepare-imagenet", "--train", "t", "--out");
+        MainTest.Outcome r = main("prepare-imagenet", "--train", "t", "--out");
         assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
         assertTrue(r.err().contains("--out: needs a value"), r.err());
         assertTrue(r.err().contains("what to do"), r.err());
@@ -116,7 +103,7 @@ class PrepareImagenetCommandTest {
     @Test
     void badValueIsAConfigErrorBeforeSparkStarts() {
         Path out = dir.resolve("never");
-        Outcome r = main("prepare-imagenet", "--train", dir.resolve("t.tar").toString(), "--out", out.toString(),
+        MainTest.Outcome r = main("prepare-imagenet", "--train", dir.resolve("t.tar").toString(), "--out", out.toString(),
                 "--jpeg-quality", "101");
         assertEquals(ExitCode.CONFIG_ERROR.code(), r.code(), r.err());
         assertTrue(r.err().contains("--jpeg-quality: must be in [1, 100], found 101"), r.err());
@@ -125,7 +112,7 @@ class PrepareImagenetCommandTest {
 
     @Test
     void helpPrintsEveryOptionAndSucceeds() {
-        Outcome r = main("prepare-imagenet", "--help");
+        MainTest.Outcome r = main("prepare-imagenet", "--help");
         assertEquals(ExitCode.SUCCESS.code(), r.code(), r.err());
         assertTrue(r.out().startsWith("usage: bigbatch prepare-imagenet "), r.out());
         for (String option : COMMAND.valuedOptions()) {

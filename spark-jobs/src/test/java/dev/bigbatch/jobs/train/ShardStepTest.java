@@ -18,13 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class ShardStepTest {
     @Test
     void ghostGradientIsKeptWhenAStatisticRunsAnotherPass() {
-        RunSpec run = GhostDecodingTest.run(0);
-        Replica replica = new Replica(run.network());
-        float[] params = replica.network().params().toFloatVector();
-        GhostMember[][] members = GhostDecodingTest.members(2, 17);
-        GhostBatch ghost = GhostBatch.decode(0, members[0], run, 0);
-        GhostBatch other = GhostBatch.decode(1, members[1], run, 0);
-        replica.load(1, params);
+        TwoGhosts f = new TwoGhosts();
+        RunSpec run = f.run;
+        Replica replica = f.replica;
+        float[] params = f.params;
+        GhostBatch ghost = f.ghost;
+        GhostBatch other = f.other;
 
         StepSums alone = ShardStep.ghostSums(replica, ghost, run, plan(params, StepRequest.gradientOnly()));
         float[] otherGradient = ShardStep.ghostSums(replica, other, run, plan(params, StepRequest.gradientOnly()))
@@ -40,13 +39,12 @@ class ShardStepTest {
     /** What a statistic reads as the step's gradient is the ghost batch's own, even after another pass. */
     @Test
     void statisticsSeeTheGhostsStepGradientAfterOtherPasses() {
-        RunSpec run = GhostDecodingTest.run(0);
-        Replica replica = new Replica(run.network());
-        float[] params = replica.network().params().toFloatVector();
-        GhostMember[][] members = GhostDecodingTest.members(2, 17);
-        GhostBatch ghost = GhostBatch.decode(0, members[0], run, 0);
-        GhostBatch other = GhostBatch.decode(1, members[1], run, 0);
-        replica.load(1, params);
+        TwoGhosts f = new TwoGhosts();
+        RunSpec run = f.run;
+        Replica replica = f.replica;
+        float[] params = f.params;
+        GhostBatch ghost = f.ghost;
+        GhostBatch other = f.other;
 
         float[][] seen = new float[2][];
         ShardStatistic reader = (shard, sums) -> {
@@ -60,6 +58,22 @@ class ShardStepTest {
         float[] fresh = ShardStep.ghostSums(replica, ghost, run, plan(params, StepRequest.gradientOnly()))
                 .gradientSum();
         assertArrayEquals(fresh, seen[0], "the pass at the step's parameters, run again");
+    }
+
+    /** A replica at step 1 of a tiny run, and two different ghost batches of it. */
+    private static final class TwoGhosts {
+        final RunSpec run = GhostDecodingTest.run(0);
+        final Replica replica = new Replica(run.network());
+        final float[] params = replica.network().params().toFloatVector();
+        final GhostBatch ghost;
+        final GhostBatch other;
+
+        TwoGhosts() {
+            GhostMember[][] members = GhostDecodingTest.members(2, 17);
+            ghost = GhostBatch.decode(0, members[0], run, 0);
+            other = GhostBatch.decode(1, members[1], run, 0);
+            replica.load(1, params);
+        }
     }
 
     private static StepPlan plan(float[] params, StepRequest request) {
