@@ -6,13 +6,14 @@
 #   submit/local.sh COMMAND [--config FILE] [--set key=value]... [--out URI] [options]
 #
 # Environment: BIGBATCH_HEAP (default 4g), BIGBATCH_OFFHEAP (ND4J off-heap limit, default 6G),
+# BIGBATCH_PHYSICAL (JavaCPP's limit on the process's resident memory, default 12G),
 # OMP_NUM_THREADS (default 1: Spark runs one task per core, each on one ND4J thread).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if [ $# -eq 0 ]; then
   # EX_USAGE, as the cluster scripts' own usage errors (docs/EXIT_CODES.md).
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 64
 fi
 
@@ -30,7 +31,8 @@ if [ -f "$jar" ] && [ -f "$classpath" ]; then
 fi
 if [ ! -f "$jar" ] || [ ! -f "$classpath" ] || [ -n "$stale" ]; then
   echo "bigbatch: building (mvn -DskipTests -Dlocal package)..." >&2
-  (cd "$root" && mvn -B -q -DskipTests -Dlocal -pl spark-jobs -am package)
+  # Build output goes to stderr: stdout is the command's own (scripts parse it).
+  (cd "$root" && mvn -B -q -DskipTests -Dlocal -pl spark-jobs -am package) >&2
 fi
 
 # Spark and ND4J on Java 17: the cluster scripts' list (submit/lib/common.sh, kept equal to the pom's by a test).
