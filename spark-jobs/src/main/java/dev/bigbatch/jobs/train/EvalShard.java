@@ -4,6 +4,7 @@ import dev.bigbatch.jobs.aggregate.GhostTree;
 import dev.bigbatch.jobs.aggregate.RangeSum;
 import dev.bigbatch.jobs.data.ExampleBlock;
 import dev.bigbatch.optimizer.stats.StepSums;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,6 +25,8 @@ final class EvalShard implements Function2<Integer, Iterator<ExampleBlock>, Iter
     private static final double MIN_PROBABILITY = 1e-30;
     static final String PER_CLASS_TOTAL = "eval.class.total";
     static final String PER_CLASS_CORRECT = "eval.class.correct";
+    /** Test hook (local mode only): fail the first attempt of every task, to prove retries give the same bits. */
+    static volatile boolean failFirstAttempts;
 
     private final Broadcast<RunSpec> run;
     private final Broadcast<float[]> params;
@@ -44,6 +47,10 @@ final class EvalShard implements Function2<Integer, Iterator<ExampleBlock>, Iter
         if (block.size() != layout.examplesOf(partition) || blocks.hasNext()) {
             throw new IllegalStateException("partition " + partition + " does not hold the chunks " + chunks[0] + ".."
                     + (chunks[1] - 1) + " of " + layout + " as one block");
+        }
+        TaskContext tc = TaskContext.get();
+        if (failFirstAttempts && tc != null && tc.attemptNumber() == 0) {
+            throw new IllegalStateException("injected failure of evaluation partition " + partition);
         }
         if (chunks[0] == chunks[1]) {
             return Collections.emptyIterator();

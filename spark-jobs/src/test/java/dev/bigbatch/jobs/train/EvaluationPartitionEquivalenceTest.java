@@ -63,6 +63,24 @@ class EvaluationPartitionEquivalenceTest {
         }
     }
 
+    @Test
+    void retriedTasksGiveTheSameBits() {
+        var net = SmallTrainingFixture.network("small-cnn");
+        RunSpec spec = SmallTrainingFixture.runSpec(net);
+        float[] params = net.params().toFloatVector();
+        Evaluation.Result clean = evaluate(3, params, spec);
+        Evaluation.Result retried;
+        EvalShard.failFirstAttempts = true;
+        try {
+            retried = evaluate(3, params, spec);
+        } finally {
+            EvalShard.failFirstAttempts = false;
+        }
+        assertEquals(clean.loss(), retried.loss(), 0.0);
+        assertEquals(clean.top5(), retried.top5(), 0.0);
+        assertArrayEquals(clean.perClass(), retried.perClass(), 0.0);
+    }
+
     /**
      * The numbers are those of a plain loop on the driver: the id-ordered examples in batches of 64 through the same
      * network, per-batch loss sums added in the tree's order, ((c0 + c1) + (c2 + c3)) + c4, and counts.
