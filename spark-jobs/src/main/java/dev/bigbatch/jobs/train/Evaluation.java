@@ -32,7 +32,7 @@ public final class Evaluation {
     public record Result(double loss, double top1, double top5, long count, double[] perClass) {
     }
 
-    /** Evaluates {@code params} on {@code split}, in batches of the split's {@link EvaluationSplit.Layout#batchSize}. */
+    /** Evaluates {@code params} on {@code split}, in its chunks ({@link EvaluationSplit.Layout#batchSize}). */
     public static Result run(JavaSparkContext sc, EvaluationSplit split, Broadcast<RunSpec> run, float[] params) {
         Broadcast<float[]> bc = sc.broadcast(params);
         try {

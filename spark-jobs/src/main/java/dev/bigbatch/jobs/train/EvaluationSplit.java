@@ -91,9 +91,9 @@ public final class EvaluationSplit {
     }
 
     /**
-     * The examples of {@code split} whose ids are in {@code sortedIds} (ascending; each must be in the split), cached in
-     * as many partitions as {@code split} and laid out for evaluation batches of {@code batchSize}. Costs one shuffle
-     * of the selected examples.
+     * The examples of {@code split} whose ids are in {@code sortedIds} (ascending; each must be in the split),
+     * cached in as many partitions as {@code split} and laid out for evaluation batches of {@code batchSize}. Costs
+     * one shuffle of the selected examples.
      */
     public static EvaluationSplit select(CachedSplit split, long[] sortedIds, int batchSize, String name) {
         Layout layout = new Layout(sortedIds.length, batchSize, split.partitions());
@@ -112,8 +112,8 @@ public final class EvaluationSplit {
 
     private static long checkedId(ExampleRecord r, long n, String uri) {
         if (r.id() < 0 || r.id() >= n) {
-            throw new DataError(uri + ": example id " + r.id() + " is outside 0.." + (n - 1) + ", the ids of a prepared "
-                    + "split of " + n + " examples; prepare the dataset again");
+            throw new DataError(uri + ": example id " + r.id() + " is outside 0.." + (n - 1) + ", the ids of a "
+                    + "prepared split of " + n + " examples; prepare the dataset again");
         }
         return r.id();
     }

@@ -79,7 +79,8 @@ class EvaluateTest {
             String json = Files.readString(out);
             if (expected == null) {
                 expected = json;
-                assertEquals(manifest.split("test").count(), new ObjectMapper().readTree(json).get("examples").asLong());
+                long examples = new ObjectMapper().readTree(json).get("examples").asLong();
+                assertEquals(manifest.split("test").count(), examples);
             } else {
                 assertEquals(expected, json, partitions + " partitions");
             }
