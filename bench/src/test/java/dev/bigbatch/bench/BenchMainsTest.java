@@ -1,5 +1,6 @@
 package dev.bigbatch.bench;
 
+import dev.bigbatch.jobs.train.EvaluationLayoutBench;
 import dev.bigbatch.jobs.train.SparkStepBench;
 import dev.bigbatch.jobs.train.SparkStepFixture;
 import dev.bigbatch.optimizer.kfac.InverseLocation;
@@ -33,6 +34,7 @@ class BenchMainsTest {
     static final List<Bench> BENCHES = List.of(
             new Bench("CifarPipelineBench", CifarPipelineBench::options, CifarPipelineBench::read),
             new Bench("ConvergenceBench", ConvergenceOptions::declaration, ConvergenceOptions::new),
+            new Bench("EvaluationLayoutBench", EvaluationLayoutBench::options, EvaluationLayoutBench::read),
             new Bench("ImagePipelineBench", ImagePipelineBench::options, ImagePipelineBench::read),
             new Bench("KfacFactorCostBench", KfacFactorCostBench::options, KfacFactorCostBench::read),
             new Bench("KfacStepBench", KfacStepBench::options, KfacStepBench::read),

@@ -2,7 +2,6 @@ package dev.bigbatch.jobs.cli;
 
 import dev.bigbatch.data.dataset.DatasetLayout;
 import dev.bigbatch.data.dataset.DatasetManifest;
-import dev.bigbatch.jobs.data.CachedSplit;
 import dev.bigbatch.jobs.data.ImageDecoder;
 import dev.bigbatch.jobs.data.ImageDecoders;
 import dev.bigbatch.jobs.io.RunFiles;
@@ -10,6 +9,7 @@ import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.jobs.run.SparkSettings;
 import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.train.Evaluation;
+import dev.bigbatch.jobs.train.EvaluationSplit;
 import dev.bigbatch.jobs.train.RunSpec;
 import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.config.ConfigError;
@@ -87,9 +87,9 @@ public final class EvaluateCommand implements Command {
         }
         RunSpec spec = new RunSpec(ns, decoder, 0, false, 1, decodeThreads);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        CachedSplit cached = CachedSplit.load(spark, TrainCommand.split(data, split), partitions);
+        EvaluationSplit cached = EvaluationSplit.load(spark, TrainCommand.split(data, split), partitions, batch);
         var bc = sc.broadcast(spec);
-        Evaluation.Result r = Evaluation.run(sc, cached, bc, net.params().toFloatVector(), batch);
+        Evaluation.Result r = Evaluation.run(sc, cached, bc, net.params().toFloatVector());
         bc.destroy();
         cached.release();
         out.printf("%s on %s/%s: loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", modelUri, data, split, r.loss(),

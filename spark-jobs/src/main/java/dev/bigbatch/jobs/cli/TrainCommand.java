@@ -24,6 +24,7 @@ import dev.bigbatch.optimizer.config.ConfigError;
 import java.util.Optional;
 import dev.bigbatch.jobs.run.RunConfig;
 import dev.bigbatch.jobs.train.Evaluation;
+import dev.bigbatch.jobs.train.EvaluationSplit;
 import dev.bigbatch.jobs.train.RunSpec;
 import dev.bigbatch.jobs.train.TrainingLoop;
 import dev.bigbatch.model.ModelFactory;
@@ -120,7 +121,8 @@ public final class TrainCommand implements Command {
         int partitions = cfg.data().partitions();
         CachedSplit train = CachedSplit.load(spark, split(dataset, DatasetLayout.TRAIN), partitions);
         String evalSplit = manifest.evaluationSplit();
-        CachedSplit test = evalSplit == null ? null : CachedSplit.load(spark, split(dataset, evalSplit), partitions);
+        EvaluationSplit test = evalSplit == null ? null
+                : EvaluationSplit.load(spark, split(dataset, evalSplit), partitions, cfg.train().evalBatchSize());
         out.printf("bigbatch train: model %s on %s (%s, %d classes, input %dx%dx%d)%n", modelSpec.name(), dataset,
                 manifest.source(), manifest.numClasses(), decoder.channels(), decoder.height(), decoder.width());
         MetricsWriter metrics = MetricsWriter.resume(files, start.step());

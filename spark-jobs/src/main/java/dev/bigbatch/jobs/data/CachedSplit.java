@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * One split of a prepared dataset cached on the executors as one {@link ExampleBlock} per partition. Which partition
- * holds an example does not matter to the results: steps find their members by id.
+ * holds an example does not matter to training: steps find their members by id. (Evaluation lays its splits out by
+ * id instead, so that each example is always evaluated in the same batch: {@code train.EvaluationSplit}.)
  */
 public final class CachedSplit {
     private final JavaRDD<ExampleBlock> blocks;
@@ -22,16 +23,19 @@ public final class CachedSplit {
 
     /** Reads {@code uri} (a split directory of Parquet files) into {@code partitions} cached blocks. */
     public static CachedSplit load(SparkSession spark, String uri, int partitions) {
-        JavaRDD<ExampleRecord> records = spark.read().parquet(uri).select("id", "label", "image").javaRDD()
-                .map(CachedSplit::toRecord);
-        JavaRDD<ExampleBlock> blocks = records.repartition(partitions)
+        JavaRDD<ExampleBlock> blocks = records(spark, uri).repartition(partitions)
                 .mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
                 .setName("bigbatch " + uri)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         return of(blocks);
     }
 
-    /** Wraps blocks cached elsewhere (benchmarks, tests); counts and materializes them. */
+    /** The examples of {@code uri} (a split directory of Parquet files), uncached, partitioned as the files are. */
+    public static JavaRDD<ExampleRecord> records(SparkSession spark, String uri) {
+        return spark.read().parquet(uri).select("id", "label", "image").javaRDD().map(CachedSplit::toRecord);
+    }
+
+    /** Wraps blocks cached elsewhere (evaluation splits, benchmarks, tests); counts and materializes them. */
     public static CachedSplit of(JavaRDD<ExampleBlock> blocks) {
         long n = blocks.map(ExampleBlock::size).fold(0, Integer::sum);
         return new CachedSplit(blocks, n);
@@ -39,17 +43,6 @@ public final class CachedSplit {
 
     private static ExampleRecord toRecord(Row r) {
         return new ExampleRecord(r.getLong(0), r.getInt(1), (byte[]) r.get(2));
-    }
-
-    /**
-     * The examples of this split whose ids are in {@code sortedIds} (ascending), cached as a split of their own with
-     * the same partitioning; ids not in this split are ignored.
-     */
-    public CachedSplit select(long[] sortedIds, String name) {
-        JavaRDD<ExampleBlock> selected = blocks.map(b -> b.select(sortedIds))
-                .setName(name)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        return of(selected);
     }
 
     public JavaRDD<ExampleBlock> blocks() {

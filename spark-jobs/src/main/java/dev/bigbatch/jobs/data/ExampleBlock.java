@@ -63,24 +63,4 @@ public final class ExampleBlock implements Serializable {
     public byte[] image(int i) {
         return images[i];
     }
-
-    /** The examples of this block whose ids are in {@code sortedIds} (ascending), sharing their image bytes. */
-    public ExampleBlock select(long[] sortedIds) {
-        int[] keep = new int[ids.length];
-        int n = 0;
-        for (int i = 0; i < ids.length; i++) {
-            if (Arrays.binarySearch(sortedIds, ids[i]) >= 0) {
-                keep[n++] = i;
-            }
-        }
-        long[] selIds = new long[n];
-        int[] selLabels = new int[n];
-        byte[][] selImages = new byte[n][];
-        for (int k = 0; k < n; k++) {
-            selIds[k] = ids[keep[k]];
-            selLabels[k] = labels[keep[k]];
-            selImages[k] = images[keep[k]];
-        }
-        return new ExampleBlock(selIds, selLabels, selImages);
-    }
 }

@@ -7,7 +7,8 @@ import dev.bigbatch.jobs.exit.DataError;
 import java.util.NoSuchElementException;
 
 /**
- * An evaluation task's batches of one cached block, decoded in order without augmentation ({@link DecodedBatches}: on
+ * An evaluation task's batches of one cached block (the chunks of an {@link EvaluationSplit} partition, each
+ * {@code batchSize} examples but the split's last), decoded in order without augmentation ({@link DecodedBatches}: on
  * {@code run.decodeThreads()} background threads, the next batch while the current one runs through the network, or
  * inline with 0; the same bits either way).
  *

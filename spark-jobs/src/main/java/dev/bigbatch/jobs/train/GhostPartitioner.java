@@ -5,7 +5,8 @@ import org.apache.spark.Partitioner;
 
 /**
  * Sends ghost batch j of a step to the partition that owns it: G ghost batches split into P contiguous, balanced
- * ranges ({@link GhostTree#ownedRange}), so each partition's share is a few subtrees of the ghost-batch tree.
+ * ranges ({@link GhostTree#ownedRange}), so each partition's share is a few subtrees of the ghost-batch tree. An
+ * {@link EvaluationSplit} places its chunks (evaluation batches) with it the same way, once, when it is cached.
  */
 final class GhostPartitioner extends Partitioner {
     private final int partitions;

@@ -38,7 +38,7 @@ public final class TrainingLoop {
     private final JavaSparkContext sc;
     private final ComputationGraph net;
     private final CachedSplit train;
-    private final CachedSplit test;
+    private final EvaluationSplit test;
     private final RunSpec spec;
     private final TrainSettings settings;
     private final OptimizerConfig optimizerConfig;
@@ -48,8 +48,8 @@ public final class TrainingLoop {
     private Runnable afterEvaluation = () -> { };
     private String evalSplit = "test";
 
-    public TrainingLoop(JavaSparkContext sc, ComputationGraph net, CachedSplit train, CachedSplit test, RunSpec spec,
-                        TrainSettings settings, OptimizerConfig optimizerConfig, MetricsWriter metrics,
+    public TrainingLoop(JavaSparkContext sc, ComputationGraph net, CachedSplit train, EvaluationSplit test,
+                        RunSpec spec, TrainSettings settings, OptimizerConfig optimizerConfig, MetricsWriter metrics,
                         PrintStream console) {
         this.sc = sc;
         this.net = net;
@@ -115,9 +115,9 @@ public final class TrainingLoop {
         SparkFactorInverter.installOn(optimizer, sc);
         Broadcast<RunSpec> run = sc.broadcast(spec);
         DistributedStep distributed = new DistributedStep(sc, train, run);
-        CachedSplit sample = settings.trainSample() > 0
-                ? train.select(TrainingSample.ids(train.count(), settings.trainSample(), settings.seed()),
-                "bigbatch training sample")
+        EvaluationSplit sample = settings.trainSample() > 0
+                ? EvaluationSplit.select(train, TrainingSample.ids(train.count(), settings.trainSample(),
+                settings.seed()), settings.evalBatchSize(), "bigbatch training sample")
                 : null;
         ProgressLine progress = new ProgressLine(console, total, settings.globalBatchSize());
         console.printf("bigbatch: %,d parameters, optimizer %s; %,d training examples, %d partitions, global batch %d "
@@ -202,7 +202,8 @@ public final class TrainingLoop {
     }
 
     /** Evaluates the evaluation split and the training sample (each if present); the evaluation split's result. */
-    private Evaluation.Result evaluate(Broadcast<RunSpec> run, CachedSplit sample, INDArray evalParams, long step) {
+    private Evaluation.Result evaluate(Broadcast<RunSpec> run, EvaluationSplit sample, INDArray evalParams,
+                                       long step) {
         if (test == null && sample == null) {
             return null;
         }
@@ -215,10 +216,10 @@ public final class TrainingLoop {
         return r;
     }
 
-    private Evaluation.Result evaluate(Broadcast<RunSpec> run, CachedSplit split, String name, float[] params,
+    private Evaluation.Result evaluate(Broadcast<RunSpec> run, EvaluationSplit split, String name, float[] params,
                                        long step) {
         sc.setJobDescription("bigbatch evaluate " + name + " split at step " + step);
-        Evaluation.Result r = Evaluation.run(sc, split, run, params, settings.evalBatchSize());
+        Evaluation.Result r = Evaluation.run(sc, split, run, params);
         console.printf("  eval @ step %d: %s loss %.4f | top1 %.4f | top5 %.4f (%,d examples)%n", step, name,
                 r.loss(), r.top1(), r.top5(), r.count());
         Map<String, Object> m = new LinkedHashMap<>();

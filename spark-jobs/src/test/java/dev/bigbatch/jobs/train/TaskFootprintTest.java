@@ -46,7 +46,7 @@ class TaskFootprintTest {
         assertTrue(params.length * 4 > 1_000_000);
         assertTrue(serializedSize(new SelectMembers(plan, 32)) < 4096);
         assertTrue(serializedSize(new ShardStep(run, plan, 4)) < 4096);
-        assertTrue(serializedSize(new EvalShard(run, eval, -1, 64)) < 4096);
+        assertTrue(serializedSize(new EvalShard(run, eval, -1, new EvaluationSplit.Layout(50_000, 64, 4))) < 4096);
         plan.destroy();
         eval.destroy();
         run.destroy();

@@ -2,6 +2,7 @@ package dev.bigbatch.jobs.train;
 
 import dev.bigbatch.jobs.SparkTestSession;
 import dev.bigbatch.jobs.data.CachedSplit;
+import dev.bigbatch.jobs.data.ExampleBlock;
 import dev.bigbatch.jobs.report.MetricRecord;
 import dev.bigbatch.jobs.report.MetricsLog;
 import dev.bigbatch.jobs.run.MetricsWriter;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code train.eval-train-sample}: the loop evaluates a fixed seeded sample of training examples at every evaluation,
  * at the optimizer's evaluation weights (Neumann's w − μm, not the displaced w it stores), and records it as
- * {@code train-sample}; the sample does not depend on the partitioning.
+ * {@code train-sample}; the sample, and its numbers bit for bit, do not depend on the partitioning.
  */
 class TrainingSampleEvaluationTest {
     static final int EXAMPLES = 100;
@@ -48,26 +50,63 @@ class TrainingSampleEvaluationTest {
         assertEquals(EXAMPLES - 1, all[EXAMPLES - 1]);
     }
 
+    /**
+     * Each partition of the selected split holds its chunks (16 consecutive sample ids each, the last 8) as one block
+     * in id order, so the blocks in partition order are the sample itself.
+     */
     @Test
-    void selectedSplitHoldsExactlyTheSampleWhateverThePartitioning() {
+    void selectedSplitHoldsTheSampleInChunksWhateverThePartitioning() {
         long[] ids = TrainingSample.ids(EXAMPLES, SAMPLE, 3);
-        for (int partitions : new int[]{1, 3}) {
+        for (int partitions : new int[]{1, 2, 3}) {
             CachedSplit split = DATA.load(partitions);
-            CachedSplit sample = split.select(ids, "sample");
+            EvaluationSplit sample = EvaluationSplit.select(split, ids, 16, "sample");
             try {
                 assertEquals(SAMPLE, sample.count());
-                long[] got = sample.blocks().flatMap(b -> {
-                    Long[] out = new Long[b.size()];
-                    for (int i = 0; i < b.size(); i++) {
-                        out[i] = b.id(i);
-                    }
-                    return List.of(out).iterator();
-                }).collect().stream().mapToLong(Long::longValue).sorted().toArray();
+                assertEquals(3, sample.layout().chunkCount());
+                List<ExampleBlock> blocks = sample.blocks().collect();
+                long[] got = blocks.stream().flatMapToLong(b -> LongStream.range(0, b.size()).map(i -> b.id((int) i)))
+                        .toArray();
                 assertArrayEquals(ids, got, partitions + " partitions");
+                for (int p = 0; p < partitions; p++) {
+                    assertEquals(sample.layout().examplesOf(p), blocks.get(p).size(), "partition " + p);
+                }
             } finally {
                 sample.release();
                 split.release();
             }
+        }
+    }
+
+    /** Before, the sample kept the training split's partitioning and its loss changed in the 9th digit with it. */
+    @Test
+    void sampleEvaluationHasTheSameBitsWhateverThePartitioning() {
+        var net = SmallTrainingFixture.network("resnet8");
+        Broadcast<RunSpec> bc = SparkTestSession.context().broadcast(SmallTrainingFixture.runSpec(net));
+        float[] params = net.params().toFloatVector();
+        Evaluation.Result first = null;
+        try {
+            for (int partitions : new int[]{1, 2, 3}) {
+                CachedSplit split = DATA.load(partitions);
+                EvaluationSplit sample = EvaluationSplit.select(split, TrainingSample.ids(EXAMPLES, SAMPLE, 3), 16,
+                        "sample");
+                try {
+                    Evaluation.Result r = Evaluation.run(SparkTestSession.context(), sample, bc, params);
+                    if (first == null) {
+                        first = r;
+                        assertEquals(SAMPLE, r.count());
+                    } else {
+                        assertEquals(first.loss(), r.loss(), 0.0, partitions + " partitions");
+                        assertEquals(first.top1(), r.top1(), 0.0, partitions + " partitions");
+                        assertEquals(first.top5(), r.top5(), 0.0, partitions + " partitions");
+                        assertArrayEquals(first.perClass(), r.perClass(), 0.0, partitions + " partitions");
+                    }
+                } finally {
+                    sample.release();
+                    split.release();
+                }
+            }
+        } finally {
+            bc.destroy();
         }
     }
 
@@ -90,12 +129,12 @@ class TrainingSampleEvaluationTest {
             assertEquals(List.of(2L, 4L), sampled.stream().map(MetricRecord::step).toList());
             assertEquals(null, result.finalEval(), "no evaluation split was given");
 
-            CachedSplit sample = split.select(TrainingSample.ids(EXAMPLES, SAMPLE, 3), "expected sample");
+            EvaluationSplit sample = EvaluationSplit.select(split, TrainingSample.ids(EXAMPLES, SAMPLE, 3),
+                    SmallTrainingFixture.EVAL_BATCH, "expected sample");
             Broadcast<RunSpec> bc = SparkTestSession.context().broadcast(spec);
             try {
                 float[] evalWeights = result.network().params().toFloatVector();
-                Evaluation.Result expected = Evaluation.run(SparkTestSession.context(), sample, bc, evalWeights,
-                        SmallTrainingFixture.EVAL_BATCH);
+                Evaluation.Result expected = Evaluation.run(SparkTestSession.context(), sample, bc, evalWeights);
                 assertEquals(SAMPLE, expected.count());
                 assertEquals(expected.loss(), sampled.get(1).loss(), 0.0, "step 4 sample loss");
                 assertEquals(expected.top1(), sampled.get(1).top1(), 0.0);
