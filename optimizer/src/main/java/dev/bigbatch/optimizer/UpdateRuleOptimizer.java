@@ -211,12 +211,13 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         OptimizerState kept = write(OptimizerState.view(name()));
         Set<String> unused = new TreeSet<>();
         state.arrays().keySet().stream().filter(k -> !kept.hasArray(k)).forEach(unused::add);
+        // An explicit schedule-origin = 0 means what its absence does (state() leaves it out).
         state.longs().keySet().stream().filter(k -> !kept.longs().containsKey(k) && !k.equals(SCHEDULE_ORIGIN))
                 .forEach(unused::add);
         state.doubles().keySet().stream().filter(k -> !kept.doubles().containsKey(k)).forEach(unused::add);
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException(name() + " state has entries this " + name() + " optimizer, as "
-                    + "configured, does not use: " + unused + "; it was written by a differently configured " + name());
+                    + "configured, does not use: " + unused + "; it was written by a differently configured one");
         }
     }
 }
