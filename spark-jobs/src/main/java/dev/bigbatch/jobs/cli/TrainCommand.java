@@ -18,7 +18,6 @@ import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.checkpoint.Checkpoint;
 import dev.bigbatch.jobs.checkpoint.CheckpointStore;
 import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
-import dev.bigbatch.jobs.exit.DataError;
 import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.jobs.train.RunCheckpoints;
 import dev.bigbatch.optimizer.Optimizer;
@@ -99,13 +98,14 @@ public final class TrainCommand implements Command {
 
         String dataset = cfg.data().generate() ? synthetic(spark, files, cfg.data(), out) : cfg.data().path();
         DatasetManifest manifest = PreparedDatasets.manifest(dataset, hadoop);
-        checkDataset(manifest, dataset, cfg);
+        StartChecks.dataset(manifest, dataset, cfg);
         // The network input is what the decoder produces: the stored size of fixed-size (CIFAR) images, or
         // data.image-size for JPEG datasets, whose images vary in size (the manifest records 0 for them).
         ImageDecoder decoder = ImageDecoders.forManifest(manifest, dataset, cfg.data().imageSize());
         ModelSpec modelSpec = ModelSpec.of(cfg.model(), manifest.numClasses(), decoder.channels(), decoder.height(),
                 decoder.width(), cfg.train().seed());
         ComputationGraph net = ModelFactory.build(modelSpec);
+        resume.ifPresent(c -> StartChecks.resumable(c, net, dataset, manifest));
         long trainExamples = manifest.split(DatasetLayout.TRAIN).count();
         RunCheckpoints.Start start = resume.map(RunCheckpoints.Start::from)
                 .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(),
@@ -149,29 +149,6 @@ public final class TrainCommand implements Command {
             test.release();
         }
         return ExitCode.SUCCESS;
-    }
-
-    /**
-     * What only the dataset can tell, checked as soon as its manifest is read, before anything is loaded or written:
-     * a step must fit in the training split, a classifier needs two classes, and {@code data.classes}, when set, must
-     * be the number the manifest lists (a CIFAR-100 config pointed at a CIFAR-10 dataset would otherwise train a
-     * 10-class model).
-     */
-    static void checkDataset(DatasetManifest manifest, String dataset, RunConfig cfg) {
-        GlobalBatchSampler.checkFits(manifest.split(DatasetLayout.TRAIN).count(), cfg.train().globalBatchSize(),
-                "the training split of " + dataset);
-        if (manifest.numClasses() < 2) {
-            throw new DataError(dataset + ": the manifest lists " + manifest.numClasses() + " class(es) "
-                    + manifest.classes() + "; a classifier needs at least 2. Was the dataset prepared from a single "
-                    + "class's folder or tar instead of the whole tree?");
-        }
-        int expected = cfg.data().classes();
-        if (expected != DataSettings.CLASSES_FROM_MANIFEST && manifest.numClasses() != expected) {
-            throw new DataError("data.classes is " + expected + ", but dataset " + dataset + " lists "
-                    + manifest.numClasses() + " classes in its " + DatasetLayout.MANIFEST + ". Set data.path to a "
-                    + "dataset of " + expected + " classes (or prepare it again, from the right source), or change "
-                    + "data.classes");
-        }
     }
 
     /** The optimizer as the loop builds it ({@link TrainingLoop#run}), for a warm start to restore a carried state. */

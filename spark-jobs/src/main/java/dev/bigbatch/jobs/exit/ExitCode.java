@@ -28,7 +28,8 @@ public enum ExitCode {
             "Nothing; --restart trains again in the same directory, a new --out keeps this run."),
     DATA_ERROR(65, "Input data is missing, unreadable or malformed (the message names the file and offset), or a "
             + "prepared dataset cannot train a classifier (fewer than 2 classes), or has another number of classes "
-            + "than data.classes says (train) or the model has outputs (evaluate).",
+            + "than expected: than data.classes says, than the evaluated model has outputs, or, on resume, than the "
+            + "run started with.",
             "Fix or regenerate the data; do not retry unchanged."),
     INTERNAL_ERROR(70, "An unexpected error: a bug, lost executors beyond Spark's retries, or out of memory.",
             "Read the driver log; retrying may help if the cluster was at fault."),

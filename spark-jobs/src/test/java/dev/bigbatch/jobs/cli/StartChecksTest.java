@@ -116,6 +116,32 @@ class StartChecksTest {
         assertTrue(fixed.out().contains("resuming after step 2"), fixed.out());
     }
 
+    /**
+     * A resume after the dataset at data.path was replaced by one of other classes (a pipeline refreshing it in place):
+     * the checkpoint's parameters do not fit the network the new manifest asks for. A data error naming the dataset,
+     * its classes and both sizes, at start, the run's files untouched; not a failure inside the loop.
+     */
+    @Test
+    void resumingAfterTheDatasetWasReplacedByOneOfOtherClassesIsADataError() throws Exception {
+        Path data = tmp.resolve("refreshed");
+        String threeClasses = MainTest.syntheticDataset(data.resolve("v1"), 128, 32, 3, 11);
+        String fourClasses = MainTest.syntheticDataset(data.resolve("v2"), 128, 32, 4, 12);
+        Path live = data.resolve("live");
+        Files.move(Path.of(java.net.URI.create(threeClasses)), live);
+        Path run = tmp.resolve("refreshed-run");
+        assertEquals(0, main(train(run, "--set", "data.path=" + live.toUri(), "--set", "train.steps=2")).code());
+        Files.delete(run.resolve(RunDirectory.SUCCESS));
+        Files.move(live, data.resolve("v1-old"));
+        Files.move(Path.of(java.net.URI.create(fourClasses)), live);
+        Map<String, byte[]> before = files(run);
+
+        MainTest.Outcome resume = main(train(run, "--set", "data.path=" + live.toUri(), "--set", "train.steps=3"));
+        assertEquals(ExitCode.DATA_ERROR.code(), resume.code(), resume.out() + resume.err());
+        assertTrue(resume.err().contains("dataset " + live.toUri() + " lists 4 classes")
+                && resume.err().contains("checkpoint of step 2"), resume.err());
+        assertUnchanged(before, run, "after a resume on a replaced dataset");
+    }
+
     /** A model evaluated on a dataset with another number of classes: a data error naming both, nothing written. */
     @Test
     void evaluatingOnADatasetWithAnotherNumberOfClassesIsADataError() throws Exception {
