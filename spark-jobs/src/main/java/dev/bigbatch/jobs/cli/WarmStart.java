@@ -90,15 +90,16 @@ final class WarmStart {
         Optimizer configured = optimizer.get();
         if (!carried.equals(configured.name())) {
             throw new ConfigError("train.warm-start-optimizer", "'carry': the checkpoint of " + run + " holds the state"
-                    + " of optimizer '" + carried + "', but optimizer.name is '" + configured.name() + "'; use the same "
-                    + "optimizer or warm-start-optimizer = fresh");
+                    + " of optimizer '" + carried + "', but optimizer.name is '" + configured.name() + "'; use the "
+                    + "same optimizer or warm-start-optimizer = fresh");
         }
         try {
             configured.restore(c.optimizerState());
         } catch (IllegalArgumentException e) {
-            throw new ConfigError("train.warm-start-optimizer", "'carry': the optimizer state of " + scan.directory()
-                    .map(Path::toString).orElse(run) + " (step " + c.step() + ") does not fit optimizer.* as configured: "
-                    + e.getMessage() + ". Carry it only into an optimizer configured like the one that wrote it (see "
+            String checkpoint = scan.directory().map(Path::toString).orElse(run);
+            throw new ConfigError("train.warm-start-optimizer", "'carry': the optimizer state of " + checkpoint
+                    + " (step " + c.step() + ") does not fit optimizer.* as configured: " + e.getMessage()
+                    + ". Carry it only into an optimizer configured like the one that wrote it (see "
                     + new Path(run, RunDirectory.CONFIG) + ", e.g. the same optimizer.mode), or use "
                     + "warm-start-optimizer = fresh");
         }
