@@ -52,6 +52,12 @@ public interface Optimizer {
     /** A deep copy of all state, enough to continue bit-exactly. */
     OptimizerState state();
 
-    /** Replaces all state with {@code state}, as produced by {@link #state()} of an optimizer with equal config. */
+    /**
+     * Replaces all state with {@code state}, as produced by {@link #state()} of an optimizer with equal config.
+     *
+     * @throws IllegalArgumentException if {@code state} does not fit this optimizer as configured: another optimizer's,
+     *                                  or one written under settings that change what the state holds (e.g. the other
+     *                                  Neumann mode); this optimizer is then left in no defined state
+     */
     void restore(OptimizerState state);
 }

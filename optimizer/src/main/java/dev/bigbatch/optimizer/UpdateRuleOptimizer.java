@@ -12,6 +12,8 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The shared step of first-order rules; subclasses supply only the rule ({@link #update}) and its state.
@@ -35,6 +37,8 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
     protected final double clipNorm;
     /** State scalar: the step the learning-rate schedule starts at, when not 0. */
     public static final String SCHEDULE_ORIGIN = "schedule-origin";
+    /** State scalar: {@link #stepCount()}. */
+    public static final String STEP = "step";
     private final List<ParameterLayout.Segment> statistics;
     private final List<ParameterLayout.Range> decayed;
     private INDArray gradient;
@@ -178,8 +182,11 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
 
     @Override
     public final OptimizerState state() {
-        OptimizerState s = new OptimizerState(name());
-        s.put("step", step);
+        return write(new OptimizerState(name()));
+    }
+
+    private OptimizerState write(OptimizerState s) {
+        s.put(STEP, step);
         if (scheduleOrigin != 0) { // only written when set, so states of runs that never restarted it are unchanged
             s.put(SCHEDULE_ORIGIN, scheduleOrigin);
         }
@@ -187,11 +194,30 @@ public abstract class UpdateRuleOptimizer implements Optimizer {
         return s;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A state with entries the rule leaves unused is refused, as a config reader refuses unknown keys: after
+     * restoring, every array and scalar of {@code state} must be one this optimizer writes back ({@link #state()}).
+     * Otherwise the state was written under other settings (e.g. single-loop Neumann's m and reset schedule, offered to
+     * a two-loop optimizer, which would silently drop them along with the displacement of the weights they belong to).
+     */
     @Override
     public final void restore(OptimizerState state) {
         state.expect(name());
-        step = state.getLong("step");
+        step = state.getLong(STEP);
         scheduleOrigin = state.longs().getOrDefault(SCHEDULE_ORIGIN, 0L);
         restoreRuleState(state);
+        OptimizerState kept = write(OptimizerState.view(name()));
+        Set<String> unused = new TreeSet<>();
+        state.arrays().keySet().stream().filter(k -> !kept.hasArray(k)).forEach(unused::add);
+        // An explicit schedule-origin = 0 means what its absence does (state() leaves it out).
+        state.longs().keySet().stream().filter(k -> !kept.longs().containsKey(k) && !k.equals(SCHEDULE_ORIGIN))
+                .forEach(unused::add);
+        state.doubles().keySet().stream().filter(k -> !kept.doubles().containsKey(k)).forEach(unused::add);
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException(name() + " state has entries this " + name() + " optimizer, as "
+                    + "configured, does not use: " + unused + "; it was written by a differently configured one");
+        }
     }
 }

@@ -15,6 +15,8 @@ import static dev.bigbatch.optimizer.OptimizerFixtures.sums;
 import static dev.bigbatch.optimizer.OptimizerFixtures.vector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * For every optimizer: state written to checkpoint bytes and restored into a fresh optimizer, then stepped, gives the
@@ -62,6 +64,31 @@ class StateRoundTripTest {
             assertArrayEquals(straight.evaluationParameters(expected).toFloatVector(),
                     resumed.evaluationParameters(w).toFloatVector(), name + " evaluated weights, stopped at " + stop);
             assertSameState(straight.state(), resumed.state(), name + " stopped at " + stop);
+        }
+    }
+
+    /**
+     * Entries the rule does not use are refused by name, as unknown config keys are: the state of a differently
+     * configured optimizer of the same name must not be half restored.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sgd", "momentum", "rprop", "adam", "adagrad-norm", "neumann"})
+    void aStateWithEntriesTheRuleDoesNotUseIsRefused(String name) {
+        String hocon = "optimizer { name = " + name + " }";
+        Optimizer first = config(hocon).create(LAYOUT, SHAPE);
+        run(first, vector(gaussian(new Random(3), (int) LAYOUT.size(), 1.0)), new float[][]{
+                gaussian(new Random(4), (int) LAYOUT.size(), 0.5)}, 0, 1);
+        OptimizerState state = roundTrip(first.state());
+        config(hocon).create(LAYOUT, SHAPE).restore(state);
+        for (OptimizerState extra : new OptimizerState[]{
+                roundTrip(first.state()).put("stray-array", vector(new float[]{1, 2})),
+                roundTrip(first.state()).put("stray-count", 3L),
+                roundTrip(first.state()).put("stray-number", 0.5)}) {
+            String stray = extra.arrays().containsKey("stray-array") ? "stray-array"
+                    : extra.longs().containsKey("stray-count") ? "stray-count" : "stray-number";
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> config(hocon).create(LAYOUT, SHAPE).restore(extra));
+            assertTrue(e.getMessage().contains("does not use: [" + stray + "]"), e.getMessage());
         }
     }
 

@@ -39,6 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class NeumannOptimizer extends UpdateRuleOptimizer {
     static final String ITERATE = "neumann-iterate";
+    static final String RESET_PERIOD = "reset-period";
     private final NeumannSchedule clock;
     private final NeumannRegularizer regularizer;
     private final AverageOffset average;
@@ -133,16 +134,21 @@ public final class NeumannOptimizer extends UpdateRuleOptimizer {
         if (iterate != null) {
             state.put(ITERATE, iterate);
         }
-        state.put("reset-period", resetPeriod);
+        state.put(RESET_PERIOD, resetPeriod);
         state.put("next-reset", nextReset);
         state.put("resets", resets);
     }
 
     @Override
     protected void restoreRuleState(OptimizerState state) {
+        if (!state.longs().containsKey(RESET_PERIOD)) {
+            // Every single-loop state has it, from step 0 on; the two-loop mode writes none (nor m).
+            throw new IllegalArgumentException(name() + " state has no '" + RESET_PERIOD + "', which every state of "
+                    + "mode = " + NeumannConfig.SINGLE_LOOP + " has: it was written in mode = " + NeumannConfig.TWO_LOOP);
+        }
         average.restore(state.hasArray(AverageOffset.STATE) ? state.array(AverageOffset.STATE) : null);
         iterate = state.hasArray(ITERATE) ? state.array(ITERATE) : null;
-        resetPeriod = state.getLong("reset-period");
+        resetPeriod = state.getLong(RESET_PERIOD);
         nextReset = state.getLong("next-reset");
         resets = state.getLong("resets");
     }

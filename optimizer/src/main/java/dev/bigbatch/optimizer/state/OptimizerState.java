@@ -13,12 +13,28 @@ import java.util.Objects;
  */
 public final class OptimizerState {
     private final String optimizer;
+    /** False for {@link #view}: arrays are held as given. */
+    private final boolean copies;
     private final Map<String, INDArray> arrays = new LinkedHashMap<>();
     private final Map<String, Long> longs = new LinkedHashMap<>();
     private final Map<String, Double> doubles = new LinkedHashMap<>();
 
     public OptimizerState(String optimizer) {
+        this(optimizer, true);
+    }
+
+    private OptimizerState(String optimizer, boolean copies) {
         this.optimizer = Objects.requireNonNull(optimizer);
+        this.copies = copies;
+    }
+
+    /**
+     * A state whose {@link #put(String, INDArray)} keeps the array itself rather than a copy: for an optimizer to list
+     * its own entries (names, shapes) without copying them, e.g. a K-FAC state of a ResNet-50 is gigabytes. Its arrays
+     * change as the optimizer steps: never store or hand out such a state.
+     */
+    public static OptimizerState view(String optimizer) {
+        return new OptimizerState(optimizer, false);
     }
 
     /** The optimizer name this state belongs to. */
@@ -26,9 +42,9 @@ public final class OptimizerState {
         return optimizer;
     }
 
-    /** Stores a copy of {@code a}. */
+    /** Stores a copy of {@code a} ({@code a} itself in a {@link #view}). */
     public OptimizerState put(String name, INDArray a) {
-        arrays.put(name, a.dup());
+        arrays.put(name, copies ? a.dup() : a);
         return this;
     }
 

@@ -21,6 +21,7 @@ import static dev.bigbatch.optimizer.OptimizerFixtures.doubles;
 import static dev.bigbatch.optimizer.OptimizerFixtures.roundTrip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The two-loop mode end to end with network replicas standing in for executors. */
@@ -156,6 +157,34 @@ class TwoLoopNeumannTest {
         }
         long payload = 4L * layout().size();
         assertTrue(bytes.size() > payload && bytes.size() < payload + 2048, "serialized size " + bytes.size());
+    }
+
+    /**
+     * A state written in one mode cannot be continued in the other: single-loop's stored weights are displaced by μm,
+     * which two-loop would silently drop with m, and two-loop's lacks m and the reset schedule. Refused by restore in
+     * both directions, before any step (the reset schedule is in every single-loop state) and in the Neumann phase.
+     */
+    @Test
+    void aStateOfTheOtherModeIsRefusedInBothDirections() {
+        String singleLoop = "optimizer { name = neumann, learning-rate = 0.1, sgd-warmup-epochs = 1 }";
+        for (int steps : new int[]{0, 3}) {
+            Optimizer single = config(singleLoop).create(layout(), SHAPE);
+            run(single, initialParams(), 1, steps);
+            IllegalArgumentException intoTwo = assertThrows(IllegalArgumentException.class,
+                    () -> config(HOCON).create(layout(), SHAPE).restore(roundTrip(single.state())));
+            assertTrue(intoTwo.getMessage().contains("does not use: [")
+                    && intoTwo.getMessage().contains("reset-period"), intoTwo.getMessage());
+            assertEquals(steps > 0, intoTwo.getMessage().contains(NeumannOptimizer.ITERATE), intoTwo.getMessage());
+
+            Optimizer two = config(HOCON).create(layout(), SHAPE);
+            run(two, initialParams(), 1, steps);
+            IllegalArgumentException intoSingle = assertThrows(IllegalArgumentException.class,
+                    () -> config(singleLoop).create(layout(), SHAPE).restore(roundTrip(two.state())));
+            assertTrue(intoSingle.getMessage().contains("mode = two-loop"), intoSingle.getMessage());
+            // Each mode takes its own state.
+            config(singleLoop).create(layout(), SHAPE).restore(roundTrip(single.state()));
+            config(HOCON).create(layout(), SHAPE).restore(roundTrip(two.state()));
+        }
     }
 
     @Test

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * total length then changes from the resumed step on), how often to log, evaluate and checkpoint and how many
  * checkpoints to keep, the whole {@code spark} section (a run may resume on another cluster), and
  * {@code data.partitions} and {@code data.decode-threads} (results depend on neither; the distributed loop is tested
- * for that).
+ * for that), and {@code data.classes} (a check of the dataset when training starts, which changes nothing trained).
  * Everything else — model, optimizer, schedule, batch sizes, seed, data path — changes what is being trained, so a
  * difference refuses the resume.
  *
@@ -50,7 +50,8 @@ public final class ConfigFingerprint {
     /** Keys (or sections) that may differ between a checkpoint's config and the config that resumes from it. */
     public static final Set<String> MAY_CHANGE_ON_RESUME = Collections.unmodifiableSet(new TreeSet<>(List.of(
             "train.steps", "train.epochs", "train.eval-every", "train.eval-train-sample", "train.log-every", "train.checkpoint-every",
-            "train.keep-checkpoints", "spark", "data.partitions", "data.decode-threads")));
+            "train.keep-checkpoints", "spark", "data.partitions", "data.decode-threads",
+            "data.classes")));
     /** How an absent key is shown in a mismatch message. */
     public static final String ABSENT = "(absent)";
     private static final ObjectMapper JSON = new ObjectMapper();

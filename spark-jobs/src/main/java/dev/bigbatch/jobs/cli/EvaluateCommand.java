@@ -82,8 +82,9 @@ public final class EvaluateCommand implements Command {
         ComputationGraph net = SavedModels.load(modelUri, hadoop);
         NetworkSpec ns = NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width());
         if (ns.classes() != manifest.numClasses()) {
-            throw new ConfigError("--data", "the model has " + ns.classes() + " classes, dataset " + data + " has "
-                    + manifest.numClasses());
+            throw new dev.bigbatch.jobs.exit.DataError("dataset " + data + " lists " + manifest.numClasses()
+                    + " classes, but the model " + modelUri + " has " + ns.classes() + " outputs, one per class it was "
+                    + "trained on: evaluate it on a dataset of those " + ns.classes() + " classes (--data)");
         }
         RunSpec spec = new RunSpec(ns, decoder, 0, false, 1, decodeThreads);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());

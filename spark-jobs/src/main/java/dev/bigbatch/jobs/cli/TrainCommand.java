@@ -13,13 +13,16 @@ import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.ConfigLoader;
 import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.jobs.run.MetricsWriter;
+import dev.bigbatch.jobs.run.TrainSettings;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.checkpoint.Checkpoint;
 import dev.bigbatch.jobs.checkpoint.CheckpointStore;
 import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
-import dev.bigbatch.jobs.exit.DataError;
 import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.jobs.train.RunCheckpoints;
+import dev.bigbatch.optimizer.Optimizer;
+import dev.bigbatch.optimizer.ParameterLayout;
+import dev.bigbatch.optimizer.TrainingShape;
 import dev.bigbatch.optimizer.config.ConfigError;
 import java.util.Optional;
 import dev.bigbatch.jobs.run.RunConfig;
@@ -78,43 +81,43 @@ public final class TrainCommand implements Command {
         if (args.flag("--resume") && args.flag("--restart")) {
             throw new ConfigError("--restart", "cannot be combined with --resume");
         }
+        boolean restart = args.flag("--restart");
         SparkSession spark = SparkSessions.start(name(), cfg.spark());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         RunFiles files = new RunFiles(outUri, hadoop);
-        if (args.flag("--restart")) {
-            RunDirectory.clearTrainingState(files, out);
-        } else if (files.exists(RunDirectory.SUCCESS)) {
+        if (!restart && files.exists(RunDirectory.SUCCESS)) {
             out.println("bigbatch train: " + files.dir() + " already holds a finished run (" + RunDirectory.SUCCESS
                     + "); nothing to do. Use --restart to train it again from step 0.");
             return ExitCode.ALREADY_DONE;
         }
         CheckpointStore store = CheckpointStore.inRun(outUri, hadoop, cfg.train().checkpoints().keep());
         ConfigFingerprint fingerprint = ConfigFingerprint.of(cfg.effective());
-        Optional<Checkpoint> resume = store.resume(fingerprint);
+        Optional<Checkpoint> resume = restart ? Optional.empty() : store.resume(fingerprint);
         if (args.flag("--resume") && resume.isEmpty()) {
             out.println("bigbatch train: --resume: no checkpoint in " + store.directory() + " yet; starting at step 0");
         }
-        files.writeText(RunDirectory.CONFIG, cfg.render());
 
         String dataset = cfg.data().generate() ? synthetic(spark, files, cfg.data(), out) : cfg.data().path();
         DatasetManifest manifest = PreparedDatasets.manifest(dataset, hadoop);
-        GlobalBatchSampler.checkFits(manifest.split(DatasetLayout.TRAIN).count(), cfg.train().globalBatchSize(),
-                "the training split of " + dataset);
-        if (manifest.numClasses() < 2) {
-            throw new DataError(dataset + ": the manifest lists " + manifest.numClasses() + " class(es) "
-                    + manifest.classes() + "; a classifier needs at least 2. Was the dataset prepared from a single "
-                    + "class's folder or tar instead of the whole tree?");
-        }
+        StartChecks.dataset(manifest, dataset, cfg);
         // The network input is what the decoder produces: the stored size of fixed-size (CIFAR) images, or
         // data.image-size for JPEG datasets, whose images vary in size (the manifest records 0 for them).
         ImageDecoder decoder = ImageDecoders.forManifest(manifest, dataset, cfg.data().imageSize());
         ModelSpec modelSpec = ModelSpec.of(cfg.model(), manifest.numClasses(), decoder.channels(), decoder.height(),
                 decoder.width(), cfg.train().seed());
         ComputationGraph net = ModelFactory.build(modelSpec);
-        files.writeText(SavedModels.NETWORK, net.getConfiguration().toJson());
+        resume.ifPresent(c -> StartChecks.resumable(c, net, dataset, manifest));
+        long trainExamples = manifest.split(DatasetLayout.TRAIN).count();
         RunCheckpoints.Start start = resume.map(RunCheckpoints.Start::from)
                 .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(),
-                        cfg.optimizer().name(), hadoop, out));
+                        () -> configuredOptimizer(cfg, net, trainExamples), hadoop, out));
+        // The start checks have passed: only now is the run directory changed, so that a start that fails leaves it
+        // as it was (a fresh --out without config.conf, an earlier run's files as they were).
+        if (restart) {
+            RunDirectory.clearTrainingState(files, out);
+        }
+        files.writeText(RunDirectory.CONFIG, cfg.render());
+        files.writeText(SavedModels.NETWORK, net.getConfiguration().toJson());
         RunSpec spec = new RunSpec(NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width()),
                 decoder, cfg.train().seed(), cfg.train().augment(), cfg.train().ghostBatchSize(),
                 cfg.data().decodeThreads());
@@ -148,6 +151,15 @@ public final class TrainCommand implements Command {
             test.release();
         }
         return ExitCode.SUCCESS;
+    }
+
+    /** The optimizer as the loop builds it ({@link TrainingLoop#run}), for a warm start to restore a carried state. */
+    private static Optimizer configuredOptimizer(RunConfig cfg, ComputationGraph net, long trainExamples) {
+        TrainSettings t = cfg.train();
+        long perEpoch = new GlobalBatchSampler(trainExamples, t.globalBatchSize(), t.ghostBatchSize(), t.seed())
+                .stepsPerEpoch();
+        return cfg.optimizer().create(ParameterLayout.of(net),
+                new TrainingShape(t.totalSteps(perEpoch), perEpoch, t.globalBatchSize()));
     }
 
     static String split(String dataset, String name) {

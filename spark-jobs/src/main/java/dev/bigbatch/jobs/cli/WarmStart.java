@@ -9,6 +9,7 @@ import dev.bigbatch.jobs.train.RunCheckpoints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.config.ConfigError;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -17,6 +18,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * {@code --warm-start MODEL_OR_RUN}: a new run (step 0) from earlier weights.
@@ -28,7 +30,9 @@ import java.util.Arrays;
  *       with the optimizer state they belong to (for Neumann the stored weights are the displaced w + μm its m goes
  *       with, not the exported w − μm). The optimizer's own clock goes on from the checkpoint's step (Adam's bias
  *       correction, Neumann's warm-up, resets and μ, K-FAC's periods: that state is only meaningful with it); the
- *       learning-rate schedule starts again, as in a new run.</li>
+ *       learning-rate schedule starts again, as in a new run. The state must restore into the optimizer as configured
+ *       (the same optimizer, with settings that do not change what its state holds, such as Neumann's mode), which
+ *       is tried before training starts.</li>
  * </ul>
  */
 final class WarmStart {
@@ -37,8 +41,13 @@ final class WarmStart {
     private WarmStart() {
     }
 
-    static RunCheckpoints.Start start(String source, ComputationGraph net, TrainSettings settings, String optimizer,
-                                      Configuration conf, PrintStream out) {
+    /**
+     * @param optimizer the optimizer as configured, built as the loop will build it: a carried state must restore
+     *                  into it ({@link Optimizer#restore}), or the start fails here with a {@link ConfigError} rather
+     *                  than later, in the loop, as an internal error
+     */
+    static RunCheckpoints.Start start(String source, ComputationGraph net, TrainSettings settings,
+                                      Supplier<Optimizer> optimizer, Configuration conf, PrintStream out) {
         if (source == null) {
             return RunCheckpoints.Start.fresh(net.params().dup());
         }
@@ -65,8 +74,8 @@ final class WarmStart {
         }
     }
 
-    private static RunCheckpoints.Start carry(String run, ComputationGraph net, String optimizer, Configuration conf,
-                                              PrintStream out) throws IOException {
+    private static RunCheckpoints.Start carry(String run, ComputationGraph net, Supplier<Optimizer> optimizer,
+                                              Configuration conf, PrintStream out) throws IOException {
         CheckpointScan scan = CheckpointStore.inRun(run, conf, 1).latestValid();
         Checkpoint c = scan.checkpoint().orElseThrow(() -> new DataError("--warm-start " + run
                 + ": no valid checkpoint to carry the optimizer state from" + (scan.rejected().isEmpty() ? ""
@@ -78,10 +87,21 @@ final class WarmStart {
             throw differentNetwork(networkFile.toString(), c.parameters().length(), net);
         }
         String carried = c.optimizerState().optimizer();
-        if (!carried.equals(optimizer)) {
+        Optimizer configured = optimizer.get();
+        if (!carried.equals(configured.name())) {
             throw new ConfigError("train.warm-start-optimizer", "'carry': the checkpoint of " + run + " holds the state"
-                    + " of optimizer '" + carried + "', but optimizer.name is '" + optimizer + "'; use the same "
-                    + "optimizer or warm-start-optimizer = fresh");
+                    + " of optimizer '" + carried + "', but optimizer.name is '" + configured.name() + "'; use the "
+                    + "same optimizer or warm-start-optimizer = fresh");
+        }
+        try {
+            configured.restore(c.optimizerState());
+        } catch (IllegalArgumentException e) {
+            String checkpoint = scan.directory().map(Path::toString).orElse(run);
+            throw new ConfigError("train.warm-start-optimizer", "'carry': the optimizer state of " + checkpoint
+                    + " (step " + c.step() + ") does not fit optimizer.* as configured: " + e.getMessage()
+                    + ". Carry it only into an optimizer configured like the one that wrote it (see "
+                    + new Path(run, RunDirectory.CONFIG) + ", e.g. the same optimizer.mode), or use "
+                    + "warm-start-optimizer = fresh");
         }
         out.println("bigbatch train: warm start from " + scan.directory().map(Path::toString).orElse(run)
                 + " with its optimizer state (step " + c.step() + "); the learning-rate schedule starts again");

@@ -27,14 +27,18 @@ public enum ExitCode {
     ALREADY_DONE(0, "The run directory already had _SUCCESS; nothing was done.",
             "Nothing; --restart trains again in the same directory, a new --out keeps this run."),
     DATA_ERROR(65, "Input data is missing, unreadable or malformed (the message names the file and offset), or a "
-            + "prepared dataset cannot train a classifier (fewer than 2 classes).",
+            + "prepared dataset cannot train a classifier (fewer than 2 classes), or has another number of classes "
+            + "than expected: than data.classes says, than the evaluated model has outputs, or, on resume, than the "
+            + "run started with.",
             "Fix or regenerate the data; do not retry unchanged."),
     INTERNAL_ERROR(70, "An unexpected error: a bug, lost executors beyond Spark's retries, or out of memory.",
             "Read the driver log; retrying may help if the cluster was at fault."),
     CHECKPOINT_ERROR(74, "Checkpoints could not be written, or exist but none of them is readable.",
             "Check the filesystem (space, permissions); the message lists each checkpoint and why it was rejected."),
     CONFIG_ERROR(78, "The config is invalid (the message names the key), or differs from the checkpoint's config "
-            + "in keys that must not change on resume.", "Fix the config, or use a new --out; do not retry unchanged."),
+            + "in keys that must not change on resume, or --warm-start does not fit it (another network; with "
+            + "train.warm-start-optimizer = carry, another optimizer or a state written under other settings, such "
+            + "as the other Neumann mode).", "Fix the config, or use a new --out; do not retry unchanged."),
     DIVERGED(79, "Training diverged: the loss became NaN/infinite or exceeded train.divergence-factor times the "
             + "first step's (the message names the step and the last checkpoint with good weights); nothing from that "
             + "step was written.",

@@ -17,8 +17,11 @@ import dev.bigbatch.optimizer.config.ConfigReader;
  *                   (which cannot be fed at any other size)
  * @param decodeThreads background threads per task that decode and augment the next ghost batch while the current
  *                   one computes ({@code decode-threads}); 0 decodes inline, on the task's own thread
+ * @param classes    the number of classes the dataset must list ({@code classes}), checked against its manifest when
+ *                   training starts; {@value #CLASSES_FROM_MANIFEST}, the default: whatever it lists, unchecked
  */
-public record DataSettings(String path, int partitions, Synthetic synthetic, int imageSize, int decodeThreads) {
+public record DataSettings(String path, int partitions, Synthetic synthetic, int imageSize, int decodeThreads,
+                           int classes) {
     public static final int DEFAULT_PARTITIONS = 2;
     /** One thread keeps one ghost batch decoding ahead of the computation; more help when decoding is the slower. */
     public static final int DEFAULT_DECODE_THREADS = 1;
@@ -27,6 +30,10 @@ public record DataSettings(String path, int partitions, Synthetic synthetic, int
     /** The smallest input the networks accept (ModelSpec). */
     public static final int MIN_IMAGE_SIZE = 8;
     public static final int MAX_DECODE_THREADS = 256;
+    /** {@code data.classes} unset: the model has as many outputs as the manifest lists classes, whatever that is. */
+    public static final int CLASSES_FROM_MANIFEST = 0;
+    /** Far beyond any dataset's (ImageNet-21k has 21,841 classes). */
+    public static final int MAX_CLASSES = 1 << 20;
 
     /**
      * @param train   training examples
@@ -60,6 +67,11 @@ public record DataSettings(String path, int partitions, Synthetic synthetic, int
                     + " (or 0 for the dataset's own size), found " + imageSize);
         }
         int decodeThreads = r.integer("decode-threads", DEFAULT_DECODE_THREADS, 0, MAX_DECODE_THREADS);
+        int classes = r.integer("classes", CLASSES_FROM_MANIFEST, 0, MAX_CLASSES);
+        if (classes == 1) {
+            throw new ConfigError(r.fullKey("classes"), "must be at least 2 (a classifier needs two classes), or "
+                    + CLASSES_FROM_MANIFEST + " for whatever the dataset lists; found 1");
+        }
         r.finish();
         String dataset = path == null ? "" : path.trim();
         if (dataset.isEmpty() && imageSize != ImageDecoders.DATASET_SIZE && imageSize != CifarVariant.HEIGHT) {
@@ -68,7 +80,13 @@ public record DataSettings(String path, int partitions, Synthetic synthetic, int
                     + CifarVariant.HEIGHT + "x" + CifarVariant.WIDTH + " images, which are fed as they are; found "
                     + imageSize + ". Remove the key (or set it to " + CifarVariant.HEIGHT + "), or set data.path");
         }
-        return new DataSettings(dataset, partitions, s, imageSize, decodeThreads);
+        if (dataset.isEmpty() && classes != CLASSES_FROM_MANIFEST && classes != s.classes()) {
+            // Known before any data exists: the generated set has data.synthetic.classes classes.
+            throw new ConfigError(r.fullKey("classes"), "the generated dataset (data.path empty) has "
+                    + "data.synthetic.classes = " + s.classes() + " classes; found " + classes + ". Remove the key "
+                    + "(or set it to " + s.classes() + "), or set data.path to a dataset of " + classes + " classes");
+        }
+        return new DataSettings(dataset, partitions, s, imageSize, decodeThreads, classes);
     }
 
     public boolean generate() {

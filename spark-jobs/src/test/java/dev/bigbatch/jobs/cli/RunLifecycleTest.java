@@ -149,7 +149,9 @@ class RunLifecycleTest {
         var net = SavedModels.load(earlier.resolve("model.zip").toString(), conf);
         var settings = dev.bigbatch.jobs.run.RunConfig.from(dev.bigbatch.jobs.run.ConfigLoader.loadText(
                 Files.readString(earlier.resolve(RunDirectory.CONFIG)), List.of("train.warm-start-optimizer=carry")));
-        var start = WarmStart.start(earlier.toUri().toString(), net, settings.train(), "neumann", conf,
+        var start = WarmStart.start(earlier.toUri().toString(), net, settings.train(),
+                () -> settings.optimizer().create(dev.bigbatch.optimizer.ParameterLayout.of(net),
+                        new dev.bigbatch.optimizer.TrainingShape(3, 8, 64)), conf,
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         assertArrayEquals(checkpoint.parameters().toFloatVector(), start.params().toFloatVector(),
                 "the checkpoint's stored weights");
@@ -178,6 +180,42 @@ class RunLifecycleTest {
         assertEquals(ExitCode.CONFIG_ERROR.code(), other.code(), other.err());
         assertTrue(other.err().contains("train.warm-start-optimizer") && other.err().contains("'neumann'")
                 && other.err().contains("'adam'"), other.err());
+    }
+
+    /**
+     * A carried state that does not fit the optimizer as configured, here Neumann's single-loop state (m, its reset
+     * schedule, weights displaced by μm) in a two-loop run and back, is a config error naming the key, the checkpoint and
+     * what does not fit, at start: before training and before anything is written to the new run directory.
+     */
+    @Test
+    void carryingAStateOfTheOtherNeumannModeIsAConfigErrorAtStart() throws Exception {
+        String[] neumann = {"--set", "optimizer.name=neumann", "--set", "optimizer.learning-rate=0.05",
+                "--set", "optimizer.sgd-warmup-epochs=0.125"};
+        String[] twoLoop = {"--set", "optimizer.mode=two-loop", "--set", "optimizer.inner-iterations=1"};
+        Path single = tmp.resolve("single-loop");
+        assertEquals(0, main(train(single, 2, neumann)).code());
+        List<String> twoLoopArgs = new ArrayList<>(List.of(neumann));
+        twoLoopArgs.addAll(List.of(twoLoop));
+        Path two = tmp.resolve("two-loop");
+        MainTest.Outcome trained = main(train(two, 2, twoLoopArgs.toArray(String[]::new)));
+        assertEquals(0, trained.code(), trained.err());
+
+        for (boolean intoTwoLoop : new boolean[]{true, false}) {
+            Path from = intoTwoLoop ? single : two;
+            List<String> args = new ArrayList<>(intoTwoLoop ? twoLoopArgs : List.of(neumann));
+            args.addAll(List.of("--warm-start", from.toUri().toString(), "--set", "train.warm-start-optimizer=carry"));
+            Path out = tmp.resolve("carried-into-" + (intoTwoLoop ? "two" : "single") + "-loop");
+            MainTest.Outcome c = main(train(out, 1, args.toArray(String[]::new)));
+            assertEquals(ExitCode.CONFIG_ERROR.code(), c.code(), c.out() + c.err());
+            assertTrue(c.err().contains("train.warm-start-optimizer: 'carry': the optimizer state of ")
+                    && c.err().contains(from.getFileName() + "/checkpoints/ckpt-2 (step 2)")
+                    && c.err().contains("does not fit optimizer.* as configured"), c.err());
+            assertTrue(intoTwoLoop ? c.err().contains("does not use: [") && c.err().contains("neumann-iterate")
+                    : c.err().contains("mode = two-loop"), c.err());
+            assertFalse(c.out().contains("step 1/1"), "no step was trained: " + c.out());
+            assertFalse(Files.exists(out.resolve(RunDirectory.CONFIG)), "nothing written to " + out);
+            assertFalse(Files.exists(out.resolve(SavedModels.NETWORK)), "nothing written to " + out);
+        }
     }
 
     /**

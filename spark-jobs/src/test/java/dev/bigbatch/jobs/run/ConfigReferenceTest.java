@@ -51,6 +51,8 @@ class ConfigReferenceTest {
             "data.synthetic.train", Map.of("train.global-batch-size", 1, "train.ghost-batch-size", 1),
             // The generated dataset is CIFAR-format, fed at its 32x32 (generatedImagesAreFedAtTheirSize).
             "data.image-size", Map.of("data.path", PREPARED),
+            // Its classes are data.synthetic.classes (DataSettingsTest.generatedDatasetHasItsSyntheticClasses).
+            "data.classes", Map.of("data.path", PREPARED),
             // epochs = 0 is allowed only with steps > 0 (epochsAndStepsBothZeroIsRejected).
             "train.epochs", Map.of("train.steps", 1));
     private static final String RESUMABLE = "May change on resume.";

@@ -70,6 +70,8 @@ class ExperimentConfigsTest {
             assertTrue(MODELS.contains(c.getString("model.name")), name);
             assertTrue(name.contains(c.getString("model.name")), name + " names its model");
             assertTrue(name.contains(c.getString("optimizer.name")), name + " names its optimizer");
+            assertEquals(name.startsWith("cifar100") ? 100 : name.startsWith("cifar10") ? 10 : 1000,
+                    c.getInt("data.classes"), name + " says how many classes its dataset has");
             long batch = c.getLong("train.global-batch-size");
             assertEquals(0, batch % c.getLong("train.ghost-batch-size"), name);
             assertTrue(name.startsWith("cifar") || name.contains("-b" + batch + "."), name + " names its batch");
