@@ -117,10 +117,7 @@ public final class TrainingLoop {
         SparkFactorInverter.installOn(optimizer, sc);
         Broadcast<RunSpec> run = sc.broadcast(spec);
         DistributedStep distributed = new DistributedStep(sc, train, run);
-        EvaluationWeights weights = new EvaluationWeights(optimizer, layout, settings.batchNormRecalibration() > 0
-                && BatchNormRecalibration.applies(layout) ? new BatchNormRecalibration(sc, distributed, layout,
-                BatchNormSample.ids(train.count(), settings.batchNormRecalibration(), settings.ghostBatchSize(),
-                        settings.seed()), settings.ghostBatchSize()) : null, console);
+        EvaluationWeights weights = evaluationWeights(optimizer, layout, distributed);
         CachedSplit sample = settings.trainSample() > 0
                 ? train.select(TrainingSample.ids(train.count(), settings.trainSample(), settings.seed()),
                 "bigbatch training sample")
@@ -175,6 +172,17 @@ public final class TrainingLoop {
                 sample.release();
             }
         }
+    }
+
+    /** What is evaluated and exported, with batch norm recalibrated as {@code train.batch-norm-recalibration} says. */
+    private EvaluationWeights evaluationWeights(Optimizer optimizer, ParameterLayout layout,
+                                                DistributedStep distributed) {
+        int batches = settings.batchNormRecalibration();
+        BatchNormRecalibration recalibration = batches > 0 && BatchNormRecalibration.applies(layout)
+                ? new BatchNormRecalibration(sc, distributed, layout, BatchNormSample.ids(train.count(), batches,
+                settings.ghostBatchSize(), settings.seed()), settings.ghostBatchSize())
+                : null;
+        return new EvaluationWeights(optimizer, layout, recalibration, console);
     }
 
     /** @param goodThrough the most updates a checkpoint may hold and still have good weights */
