@@ -95,8 +95,8 @@ public final class SavedModels {
         if (c.batchNormStatistics() != null) {
             weights = BatchNormRecalibration.install(weights, layout, c.batchNormStatistics());
         } else if (weights != params && cfg.train().batchNormRecalibration() > 0) {
-            LOG.warn("{} has no recalibrated batch-norm statistics (it was written before train.batch-norm-"
-                    + "recalibration existed): its evaluation weights keep the running statistics of its stored "
+            LOG.warn("{} has no recalibrated batch-norm statistics (written before train.batch-norm-recalibration "
+                    + "existed, or while it was 0): its evaluation weights keep the running statistics of its stored "
                     + "weights", dir);
         }
         net.setParams(weights);
