@@ -34,8 +34,11 @@ public interface Optimizer {
     StepReport step(INDArray params, StepSums sums);
 
     /**
-     * The weights to evaluate and export. Most rules evaluate what they store; Neumann stores displaced weights
-     * w + μm and returns w − μ(t)m here.
+     * The weights to evaluate and export. Most rules evaluate what they store and return {@code params} itself;
+     * Neumann stores displaced weights w + μm and returns w − μ(t)m here, a new array. Callers rely on the identity:
+     * {@code params} itself means the weights every training pass ran at, whose batch-norm running statistics are
+     * theirs; another array means other weights, for which the loop recalibrates those statistics
+     * ({@code train.batch-norm-recalibration}). Never modifies {@code params}.
      */
     default INDArray evaluationParameters(INDArray params) {
         return params;

@@ -29,6 +29,27 @@ class OptimizerConfigTest {
         }
     }
 
+    /**
+     * The loop recalibrates batch-norm statistics for optimizers whose evaluation weights are not the array they store
+     * ({@code Optimizer.evaluationParameters}); after a few steps that is the single-loop Neumann optimizer only. The
+     * two-loop mode (which needs executor iterates to step) is checked in {@code TwoLoopNeumannTest}, K-FAC (which
+     * needs curvature statistics) here before its first step: neither overrides the method.
+     */
+    @Test
+    void onlySingleLoopNeumannEvaluatesOtherWeightsThanItStores() {
+        java.util.Random random = new java.util.Random(1);
+        for (String name : Optimizers.names()) {
+            String hocon = "optimizer { name = " + name + (name.equals("neumann") ? ", sgd-warmup-epochs = 0 }" : " }");
+            Optimizer opt = config(hocon).create(OptimizerFixtures.weights(4), SHAPE);
+            var params = OptimizerFixtures.vector(OptimizerFixtures.gaussian(random, 4, 1.0));
+            for (int t = 0; t < 3 && !name.equals("kfac"); t++) {
+                opt.step(params, OptimizerFixtures.sums(OptimizerFixtures.gaussian(random, 4, 0.5)));
+            }
+            var evaluated = opt.evaluationParameters(params);
+            assertEquals(name.equals("neumann"), evaluated != params, name);
+        }
+    }
+
     @Test
     void neumannDefaultsAreThePapersTable1() {
         NeumannConfig c = (NeumannConfig) config("optimizer.name = neumann");

@@ -22,6 +22,7 @@ import static dev.bigbatch.optimizer.OptimizerFixtures.roundTrip;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The two-loop mode end to end with network replicas standing in for executors. */
@@ -101,7 +102,7 @@ class TwoLoopNeumannTest {
             // v_{t+1} = w_{t+1} + γ(v_t − w_{t+1})  ⇔  e_{t+1} = γ(e_t + m̄), γ = 0.99
             assertEquals(0.99 * (offsetBefore[i] + mean), offsetAfter[i], 1e-6, "w - v at " + i);
         }
-        assertEquals(params, opt.evaluationParameters(params), "two-loop weights are not displaced");
+        assertSame(params, opt.evaluationParameters(params), "two-loop weights are not displaced");
     }
 
     @Test

@@ -22,9 +22,19 @@ import java.util.TreeMap;
  * @param sampling       the sampler's and RNGs' state as named longs (seeds, permutation index, cursor, ...); kept
  *                       sorted by name
  * @param config         the fingerprint of the config the run was trained with
+ * @param batchNormStatistics not needed to continue: the batch-norm running statistics recalibrated at the weights the
+ *                       checkpoint evaluates and exports ({@code train.batch-norm-recalibration}), the values of the
+ *                       {@code NORM_STATISTIC} segments concatenated in flat order; null when the run evaluates its
+ *                       stored parameters as they are
  */
 public record Checkpoint(long step, long epoch, INDArray parameters, OptimizerState optimizerState,
-                         Map<String, Long> sampling, ConfigFingerprint config) {
+                         Map<String, Long> sampling, ConfigFingerprint config, INDArray batchNormStatistics) {
+
+    /** A checkpoint without recalibrated batch-norm statistics. */
+    public Checkpoint(long step, long epoch, INDArray parameters, OptimizerState optimizerState,
+                      Map<String, Long> sampling, ConfigFingerprint config) {
+        this(step, epoch, parameters, optimizerState, sampling, config, null);
+    }
 
     public Checkpoint {
         if (step < 0) {

@@ -30,7 +30,9 @@ import java.util.TreeMap;
 /**
  * The files of one checkpoint directory: {@code checkpoint.json} (format, step, epoch, sampling state, config
  * fingerprint), {@code params.npy} (flat parameters, {@link Npy}) and {@code optimizer-state.zip}
- * ({@link OptimizerStateCodec}). Writing returns each file's SHA-256, computed as the bytes are written; reading checks
+ * ({@link OptimizerStateCodec}), and, only when the checkpoint has them, {@code batch-norm-statistics.npy}
+ * ({@link Checkpoint#batchNormStatistics()}; an optional file, so checkpoints without it, older ones included, read as
+ * before). Writing returns each file's SHA-256, computed as the bytes are written; reading checks
  * each file against the {@code COMMIT} marker while parsing it, in one pass.
  */
 final class CheckpointFiles {
@@ -38,6 +40,7 @@ final class CheckpointFiles {
     static final String PARAMETERS = "params.npy";
     static final String OPTIMIZER = "optimizer-state.zip";
     static final List<String> REQUIRED = List.of(MANIFEST, PARAMETERS, OPTIMIZER);
+    static final String BATCH_NORM = "batch-norm-statistics.npy";
     static final String FORMAT = "bigbatch-checkpoint";
     static final int VERSION = 1;
     private static final int BUFFER = 1 << 16;
@@ -46,13 +49,17 @@ final class CheckpointFiles {
     private CheckpointFiles() {
     }
 
-    /** Writes the three files of {@code c} into the existing directory {@code dir}; returns file → SHA-256 hex. */
+    /** Writes the files of {@code c} into the existing directory {@code dir}; returns file → SHA-256 hex. */
     static Map<String, String> write(FileSystem fs, Path dir, Checkpoint c) throws IOException {
         Map<String, String> sha = new LinkedHashMap<>();
         sha.put(MANIFEST, writeFile(fs, new Path(dir, MANIFEST), out -> out.write(manifest(c))));
         sha.put(PARAMETERS, writeFile(fs, new Path(dir, PARAMETERS), out -> Npy.write(c.parameters(), out)));
         sha.put(OPTIMIZER, writeFile(fs, new Path(dir, OPTIMIZER),
                 out -> OptimizerStateCodec.write(c.optimizerState(), out)));
+        if (c.batchNormStatistics() != null) {
+            sha.put(BATCH_NORM, writeFile(fs, new Path(dir, BATCH_NORM),
+                    out -> Npy.write(c.batchNormStatistics(), out)));
+        }
         return sha;
     }
 
@@ -98,13 +105,17 @@ final class CheckpointFiles {
         JsonNode manifest = verified(fs, dir, marker, MANIFEST, (in, src) -> JSON.readTree(in));
         INDArray params = verified(fs, dir, marker, PARAMETERS, Npy::read);
         OptimizerState state = verified(fs, dir, marker, OPTIMIZER, OptimizerStateCodec::read);
+        INDArray batchNorm = marker.files().containsKey(BATCH_NORM)
+                ? verified(fs, dir, marker, BATCH_NORM, Npy::read) : null;
         for (Map.Entry<String, String> e : marker.files().entrySet()) {
-            if (!REQUIRED.contains(e.getKey())) {
+            if (!REQUIRED.contains(e.getKey()) && !e.getKey().equals(BATCH_NORM)) {
                 verified(fs, dir, marker, e.getKey(), (in, src) -> null);
             }
         }
         try {
-            return fromManifest(manifest, params, state, step);
+            Checkpoint c = fromManifest(manifest, params, state, step);
+            return batchNorm == null ? c : new Checkpoint(c.step(), c.epoch(), c.parameters(), c.optimizerState(),
+                    c.sampling(), c.config(), batchNorm);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(MANIFEST + ": " + e.getMessage(), e);
         }

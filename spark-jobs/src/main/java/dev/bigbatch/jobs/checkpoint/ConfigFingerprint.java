@@ -49,9 +49,9 @@ import java.util.stream.Collectors;
 public final class ConfigFingerprint {
     /** Keys (or sections) that may differ between a checkpoint's config and the config that resumes from it. */
     public static final Set<String> MAY_CHANGE_ON_RESUME = Collections.unmodifiableSet(new TreeSet<>(List.of(
-            "train.steps", "train.epochs", "train.eval-every", "train.eval-train-sample", "train.log-every", "train.checkpoint-every",
-            "train.keep-checkpoints", "spark", "data.partitions", "data.decode-threads",
-            "data.classes")));
+            "train.steps", "train.epochs", "train.eval-every", "train.eval-train-sample",
+            "train.batch-norm-recalibration", "train.log-every", "train.checkpoint-every", "train.keep-checkpoints",
+            "spark", "data.partitions", "data.decode-threads", "data.classes")));
     /** How an absent key is shown in a mismatch message. */
     public static final String ABSENT = "(absent)";
     private static final ObjectMapper JSON = new ObjectMapper();

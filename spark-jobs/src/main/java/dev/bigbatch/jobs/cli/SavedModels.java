@@ -7,6 +7,7 @@ import dev.bigbatch.jobs.checkpoint.CheckpointStore;
 import dev.bigbatch.jobs.exit.DataError;
 import dev.bigbatch.jobs.run.ConfigLoader;
 import dev.bigbatch.jobs.run.RunConfig;
+import dev.bigbatch.jobs.train.BatchNormRecalibration;
 import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.ParameterLayout;
@@ -17,6 +18,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +29,12 @@ import java.util.List;
  * Reads a trained network from any Hadoop URI: a DL4J ModelSerializer zip ({@code RUN/model.zip}), or a checkpoint
  * directory ({@code RUN/checkpoints/ckpt-N}), whose network comes from {@code RUN/network.json} and whose weights are
  * the optimizer's evaluation weights (for Neumann, w − μm rather than the stored displaced w), rebuilt from the
- * checkpoint's optimizer state and the run's {@code config.conf}.
+ * checkpoint's optimizer state and the run's {@code config.conf}, with the batch-norm running statistics the
+ * checkpoint recalibrated at them ({@code train.batch-norm-recalibration}), as {@code model.zip} has them.
  */
 public final class SavedModels {
     public static final String NETWORK = "network.json";
+    private static final Logger LOG = LoggerFactory.getLogger(SavedModels.class);
 
     private SavedModels() {
     }
@@ -86,7 +91,15 @@ public final class SavedModels {
                 cfg.train().globalBatchSize()));
         opt.restore(c.optimizerState());
         var params = c.parameters().castTo(net.params().dataType()).reshape(layout.size());
-        net.setParams(opt.evaluationParameters(params));
+        var weights = opt.evaluationParameters(params);
+        if (c.batchNormStatistics() != null) {
+            weights = BatchNormRecalibration.install(weights, layout, c.batchNormStatistics());
+        } else if (weights != params && cfg.train().batchNormRecalibration() > 0) {
+            LOG.warn("{} has no recalibrated batch-norm statistics (written before train.batch-norm-recalibration "
+                    + "existed, or while it was 0): its evaluation weights keep the running statistics of its stored "
+                    + "weights", dir);
+        }
+        net.setParams(weights);
         return net;
     }
 

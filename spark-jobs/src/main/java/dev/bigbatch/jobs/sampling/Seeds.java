@@ -10,6 +10,7 @@ public final class Seeds {
     public static final long AUGMENTATION = 0x41554721L;
     public static final long STEP = 0x53544550L;
     public static final long TRAIN_SAMPLE = 0x54534D50L;
+    public static final long BATCH_NORM_SAMPLE = 0x424E5243L;
 
     private Seeds() {
     }

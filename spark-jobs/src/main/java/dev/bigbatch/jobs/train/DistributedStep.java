@@ -35,7 +35,13 @@ public final class DistributedStep {
         this.run = run;
     }
 
+    /** The sums of a training step's gradient passes. */
     public StepSums compute(StepPlan plan) {
+        return compute(plan, GhostPass.TRAINING);
+    }
+
+    /** The sums of {@code pass} over the plan's ghost batches, at the plan's parameters. */
+    StepSums compute(StepPlan plan, GhostPass pass) {
         int g = run.value().ghostSize();
         int ghostCount = plan.ghostCount(g);
         int partitions = train.partitions();
@@ -44,7 +50,7 @@ public final class DistributedStep {
             JavaRDD<RangeSum> nodes = train.blocks()
                     .flatMapToPair(new SelectMembers(bc, g))
                     .partitionBy(new GhostPartitioner(partitions, ghostCount))
-                    .mapPartitionsWithIndex(new ShardStep(run, bc, partitions), true);
+                    .mapPartitionsWithIndex(new ShardStep(run, bc, partitions, pass), true);
             int width = partitions;
             while (width > FAN_IN) {
                 width = (width + FAN_IN - 1) / FAN_IN;

@@ -72,15 +72,20 @@ public final class RunCheckpoints {
         }
     }
 
-    /** Writes a checkpoint after {@code step} steps if one is due. */
-    void afterStep(long step, int epoch, boolean last, INDArray params, Optimizer optimizer, long seed,
-                   double firstLoss) {
+    /**
+     * Writes a checkpoint after {@code step} steps if one is due, with the batch-norm statistics recalibrated at its
+     * evaluation weights when there are any ({@link EvaluationWeights}), for {@code evaluate} and {@code export} of the
+     * checkpoint.
+     */
+    void afterStep(long step, int epoch, boolean last, INDArray params, Optimizer optimizer, EvaluationWeights weights,
+                   long seed, double firstLoss) {
         if (store == null || !cadence.due(step, last)) {
             return;
         }
         try {
             store.write(new Checkpoint(step, epoch, params, optimizer.state(),
-                    Map.of(SEED, seed, FIRST_LOSS_BITS, Double.doubleToLongBits(firstLoss)), fingerprint));
+                    Map.of(SEED, seed, FIRST_LOSS_BITS, Double.doubleToLongBits(firstLoss)), fingerprint,
+                    weights.recalibratedStatistics(step, params)));
         } catch (CheckpointException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Executor side, second stage of a step: computes this partition's ghost batches, one at a time (so memory is one
- * ghost batch's activations), and returns the sums of its nodes of the ghost-batch tree. The next ghost batch is
+ * ghost batch's activations), and returns the sums of its nodes of the ghost-batch tree. What it computes on each is
+ * the {@link GhostPass}: a training step's gradient pass unless told otherwise. The next ghost batch is
  * decoded on {@code data.decode-threads} background threads while the current one computes ({@link GhostDecoding}),
  * which are stopped when the task ends, whether it succeeds or fails.
  */
@@ -25,11 +26,17 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
     private final Broadcast<RunSpec> run;
     private final Broadcast<StepPlan> plan;
     private final int partitions;
+    private final GhostPass pass;
 
     ShardStep(Broadcast<RunSpec> run, Broadcast<StepPlan> plan, int partitions) {
+        this(run, plan, partitions, GhostPass.TRAINING);
+    }
+
+    ShardStep(Broadcast<RunSpec> run, Broadcast<StepPlan> plan, int partitions, GhostPass pass) {
         this.run = run;
         this.plan = plan;
         this.partitions = partitions;
+        this.pass = pass;
     }
 
     @Override
@@ -66,7 +73,7 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
                 replica.load(p.step(), p.params());
                 // sumRange asks for the leaves in index order, the order GhostDecoding decodes them in.
                 List<RangeSum> nodes = GhostTree.sumRange(range[0], range[1], ghostCount,
-                        j -> ghostSums(replica, ghosts.next(j), spec, p));
+                        j -> pass.sums(replica, ghosts.next(j), spec, p));
                 return nodes.iterator();
             } finally {
                 ReplicaPool.giveBack(spec.network(), replica);

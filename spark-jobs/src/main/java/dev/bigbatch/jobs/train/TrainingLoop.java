@@ -5,6 +5,7 @@ import dev.bigbatch.jobs.exit.DivergenceError;
 import dev.bigbatch.jobs.kfac.SparkFactorInverter;
 import dev.bigbatch.jobs.run.MetricsWriter;
 import dev.bigbatch.jobs.run.TrainSettings;
+import dev.bigbatch.jobs.sampling.BatchNormSample;
 import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.sampling.TrainingSample;
 import dev.bigbatch.optimizer.Optimizer;
@@ -28,8 +29,9 @@ import java.util.Map;
  * partition compute the sums of its ghost batches, aggregate them along the ghost-batch tree, and let the driver's
  * optimizer take the step. Evaluates every {@code train.eval-every} steps and at the end, the evaluation split and, with
  * {@code train.eval-train-sample = n}, a fixed sample of n training examples ({@link TrainingSample}) the same way:
- * the optimizer's evaluation weights (for Neumann w − μm), inference mode, no augmentation, so the training loss of
- * the model each optimizer would return can be compared; checkpoints as configured;
+ * the weights the run returns ({@link EvaluationWeights}: the optimizer's evaluation weights, for Neumann w − μm with
+ * batch-norm statistics recalibrated at them), inference mode, no augmentation, so the training loss of the model each
+ * optimizer would return can be compared; checkpoints as configured;
  * stops with a {@link DivergenceError} on a NaN/Inf or exploding loss, before writing anything from that step.
  */
 public final class TrainingLoop {
@@ -115,6 +117,7 @@ public final class TrainingLoop {
         SparkFactorInverter.installOn(optimizer, sc);
         Broadcast<RunSpec> run = sc.broadcast(spec);
         DistributedStep distributed = new DistributedStep(sc, train, run);
+        EvaluationWeights weights = evaluationWeights(optimizer, layout, distributed);
         EvaluationSplit sample = settings.trainSample() > 0
                 ? EvaluationSplit.select(train, TrainingSample.ids(train.count(), settings.trainSample(),
                 settings.seed()), settings.evalBatchSize(), "bigbatch training sample")
@@ -153,13 +156,13 @@ public final class TrainingLoop {
                     progress.print(epoch, step + 1, sums, report);
                     recordTrain(step + 1, epoch, sums, report, progress, nanos);
                 }
-                checkpoints.afterStep(step + 1, epoch, last, params, optimizer, settings.seed(), firstLoss);
+                checkpoints.afterStep(step + 1, epoch, last, params, optimizer, weights, settings.seed(), firstLoss);
                 boolean evalNow = settings.evalEvery() > 0 && (step + 1) % settings.evalEvery() == 0 && !last;
                 if (evalNow) {
-                    evaluate(run, sample, optimizer.evaluationParameters(params), step + 1);
+                    evaluate(run, sample, weights.at(step + 1, params), step + 1);
                 }
             }
-            INDArray finalParams = optimizer.evaluationParameters(params);
+            INDArray finalParams = weights.at(total, params);
             Evaluation.Result finalEval = evaluate(run, sample, finalParams, total);
             net.setParams(finalParams);
             return new Result(net, finalEval, total, firstLoss, lastLoss);
@@ -169,6 +172,17 @@ public final class TrainingLoop {
                 sample.release();
             }
         }
+    }
+
+    /** What is evaluated and exported, with batch norm recalibrated as {@code train.batch-norm-recalibration} says. */
+    private EvaluationWeights evaluationWeights(Optimizer optimizer, ParameterLayout layout,
+                                                DistributedStep distributed) {
+        int batches = settings.batchNormRecalibration();
+        BatchNormRecalibration recalibration = batches > 0 && BatchNormRecalibration.applies(layout)
+                ? new BatchNormRecalibration(sc, distributed, layout, BatchNormSample.ids(train.count(), batches,
+                settings.ghostBatchSize(), settings.seed()), settings.ghostBatchSize())
+                : null;
+        return new EvaluationWeights(optimizer, layout, recalibration, console);
     }
 
     /** @param goodThrough the most updates a checkpoint may hold and still have good weights */

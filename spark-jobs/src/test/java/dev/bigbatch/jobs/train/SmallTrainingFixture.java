@@ -144,7 +144,7 @@ public final class SmallTrainingFixture implements BeforeAllCallback, AfterAllCa
      * sample of {@code trainSample} examples.
      */
     public static TrainSettings settings(int globalBatch, long steps, long evalEvery, int trainSample) {
-        return new TrainSettings(globalBatch, GHOST_BATCH, steps, 0, SEED, evalEvery, 1, EVAL_BATCH, trainSample, true,
-                new CheckpointCadence(0, 1), 0, false);
+        return new TrainSettings(globalBatch, GHOST_BATCH, steps, 0, SEED, evalEvery, 1, EVAL_BATCH, trainSample,
+                TrainSettings.DEFAULT_BATCH_NORM_RECALIBRATION, true, new CheckpointCadence(0, 1), 0, false);
     }
 }
