@@ -13,16 +13,12 @@ import dev.bigbatch.jobs.io.RunFiles;
 import dev.bigbatch.jobs.run.ConfigLoader;
 import dev.bigbatch.jobs.run.DataSettings;
 import dev.bigbatch.jobs.run.MetricsWriter;
-import dev.bigbatch.jobs.run.TrainSettings;
-import dev.bigbatch.jobs.sampling.GlobalBatchSampler;
 import dev.bigbatch.jobs.checkpoint.Checkpoint;
 import dev.bigbatch.jobs.checkpoint.CheckpointStore;
 import dev.bigbatch.jobs.checkpoint.ConfigFingerprint;
 import dev.bigbatch.jobs.exit.ExitCode;
 import dev.bigbatch.jobs.train.RunCheckpoints;
-import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.ParameterLayout;
-import dev.bigbatch.optimizer.TrainingShape;
 import dev.bigbatch.optimizer.config.ConfigError;
 import java.util.Optional;
 import dev.bigbatch.jobs.run.RunConfig;
@@ -110,7 +106,8 @@ public final class TrainCommand implements Command {
         long trainExamples = manifest.split(DatasetLayout.TRAIN).count();
         RunCheckpoints.Start start = resume.map(RunCheckpoints.Start::from)
                 .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(),
-                        () -> configuredOptimizer(cfg, net, trainExamples), hadoop, out));
+                        () -> TrainingLoop.optimizerFor(cfg.optimizer(), ParameterLayout.of(net), cfg.train(),
+                                trainExamples), hadoop, out));
         // The start checks have passed: only now is the run directory changed, so that a start that fails leaves it
         // as it was (a fresh --out without config.conf, an earlier run's files as they were).
         if (restart) {
@@ -151,15 +148,6 @@ public final class TrainCommand implements Command {
             test.release();
         }
         return ExitCode.SUCCESS;
-    }
-
-    /** The optimizer as the loop builds it ({@link TrainingLoop#run}), for a warm start to restore a carried state. */
-    private static Optimizer configuredOptimizer(RunConfig cfg, ComputationGraph net, long trainExamples) {
-        TrainSettings t = cfg.train();
-        long perEpoch = new GlobalBatchSampler(trainExamples, t.globalBatchSize(), t.ghostBatchSize(), t.seed())
-                .stepsPerEpoch();
-        return cfg.optimizer().create(ParameterLayout.of(net),
-                new TrainingShape(t.totalSteps(perEpoch), perEpoch, t.globalBatchSize()));
     }
 
     static String split(String dataset, String name) {

@@ -96,6 +96,18 @@ public final class TrainingLoop {
                          double lastLoss) {
     }
 
+    /**
+     * The optimizer a run of {@code trainExamples} training examples trains with, before any state is restored into
+     * it (also how a warm start checks that a carried state fits, {@code cli.WarmStart}).
+     */
+    public static Optimizer optimizerFor(OptimizerConfig config, ParameterLayout layout, TrainSettings settings,
+                                         long trainExamples) {
+        long perEpoch = new GlobalBatchSampler(trainExamples, settings.globalBatchSize(), settings.ghostBatchSize(),
+                settings.seed()).stepsPerEpoch();
+        return config.create(layout, new TrainingShape(settings.totalSteps(perEpoch), perEpoch,
+                settings.globalBatchSize()));
+    }
+
     public Result run() {
         return run(RunCheckpoints.Start.fresh(net.params().dup()));
     }
@@ -106,8 +118,7 @@ public final class TrainingLoop {
         GlobalBatchSampler sampler = new GlobalBatchSampler(train.count(), settings.globalBatchSize(),
                 settings.ghostBatchSize(), settings.seed());
         long total = settings.totalSteps(sampler.stepsPerEpoch());
-        Optimizer optimizer = optimizerConfig.create(layout,
-                new TrainingShape(total, sampler.stepsPerEpoch(), settings.globalBatchSize()));
+        Optimizer optimizer = optimizerFor(optimizerConfig, layout, settings, train.count());
         if (start.optimizerState() != null) {
             optimizer.restore(start.optimizerState());
             if (start.restartSchedule()) {
