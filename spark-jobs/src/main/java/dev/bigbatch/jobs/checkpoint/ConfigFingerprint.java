@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * <p>Keys that may change on resume ({@link #MAY_CHANGE_ON_RESUME}; a key matches if it equals an entry or lies under
  * it): how long to train ({@code train.steps}, {@code train.epochs} — note that a schedule defined relative to the
  * total length then changes from the resumed step on), how often to log, evaluate and checkpoint and how many
- * checkpoints to keep, the whole {@code spark} section (a run may resume on another cluster), and
+ * checkpoints to keep, what evaluations add ({@code train.eval-train-sample}, {@code train.batch-norm-recalibration}:
+ * neither changes the trained weights), the whole {@code spark} section (a run may resume on another cluster), and
  * {@code data.partitions} and {@code data.decode-threads} (results depend on neither; the distributed loop is tested
  * for that), and {@code data.classes} (a check of the dataset when training starts, which changes nothing trained).
  * Everything else — model, optimizer, schedule, batch sizes, seed, data path — changes what is being trained, so a

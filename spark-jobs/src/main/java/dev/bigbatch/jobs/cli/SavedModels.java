@@ -8,10 +8,10 @@ import dev.bigbatch.jobs.exit.DataError;
 import dev.bigbatch.jobs.run.ConfigLoader;
 import dev.bigbatch.jobs.run.RunConfig;
 import dev.bigbatch.jobs.train.BatchNormRecalibration;
+import dev.bigbatch.jobs.train.TrainingLoop;
 import dev.bigbatch.model.NetworkSpec;
 import dev.bigbatch.optimizer.Optimizer;
 import dev.bigbatch.optimizer.ParameterLayout;
-import dev.bigbatch.optimizer.TrainingShape;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -85,10 +85,10 @@ public final class SavedModels {
                 List.of()));
         DatasetManifest manifest = PreparedDatasets.manifest(cfg.data().generate()
                 ? new Path(run, "dataset").toString() : cfg.data().path(), conf);
-        long perEpoch = Math.max(1, manifest.split(DatasetLayout.TRAIN).count() / cfg.train().globalBatchSize());
         ParameterLayout layout = ParameterLayout.of(net);
-        Optimizer opt = cfg.optimizer().create(layout, new TrainingShape(cfg.train().totalSteps(perEpoch), perEpoch,
-                cfg.train().globalBatchSize()));
+        // Built as the run built it: Neumann's μ(t), and so its evaluation weights, depend on the steps per epoch.
+        Optimizer opt = TrainingLoop.optimizerFor(cfg.optimizer(), layout, cfg.train(),
+                manifest.split(DatasetLayout.TRAIN).count());
         opt.restore(c.optimizerState());
         var params = c.parameters().castTo(net.params().dataType()).reshape(layout.size());
         var weights = opt.evaluationParameters(params);

@@ -108,8 +108,14 @@ public final class TrainCommand implements Command {
                 .orElseGet(() -> WarmStart.start(args.optional("--warm-start", null), net, cfg.train(),
                         () -> TrainingLoop.optimizerFor(cfg.optimizer(), ParameterLayout.of(net), cfg.train(),
                                 trainExamples), hadoop, out));
-        // The start checks have passed: only now is the run directory changed, so that a start that fails leaves it
-        // as it was (a fresh --out without config.conf, an earlier run's files as they were).
+        // Caching the splits reads every example (EvaluationSplit checks the ids): a data error there fails the start.
+        int partitions = cfg.data().partitions();
+        CachedSplit train = CachedSplit.load(spark, split(dataset, DatasetLayout.TRAIN), partitions);
+        String evalSplit = manifest.evaluationSplit();
+        EvaluationSplit test = evalSplit == null ? null
+                : EvaluationSplit.load(spark, split(dataset, evalSplit), partitions, cfg.train().evalBatchSize());
+        // The start checks have passed and the data is cached: only now is the run directory changed, so that a start
+        // that fails leaves it as it was (a fresh --out without config.conf, an earlier run's files as they were).
         if (restart) {
             RunDirectory.clearTrainingState(files, out);
         }
@@ -118,11 +124,6 @@ public final class TrainCommand implements Command {
         RunSpec spec = new RunSpec(NetworkSpec.of(net, decoder.channels(), decoder.height(), decoder.width()),
                 decoder, cfg.train().seed(), cfg.train().augment(), cfg.train().ghostBatchSize(),
                 cfg.data().decodeThreads());
-        int partitions = cfg.data().partitions();
-        CachedSplit train = CachedSplit.load(spark, split(dataset, DatasetLayout.TRAIN), partitions);
-        String evalSplit = manifest.evaluationSplit();
-        EvaluationSplit test = evalSplit == null ? null
-                : EvaluationSplit.load(spark, split(dataset, evalSplit), partitions, cfg.train().evalBatchSize());
         out.printf("bigbatch train: model %s on %s (%s, %d classes, input %dx%dx%d)%n", modelSpec.name(), dataset,
                 manifest.source(), manifest.numClasses(), decoder.channels(), decoder.height(), decoder.width());
         MetricsWriter metrics = MetricsWriter.resume(files, start.step());

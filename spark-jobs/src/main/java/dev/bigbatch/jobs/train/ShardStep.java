@@ -15,9 +15,9 @@ import java.util.List;
 /**
  * Executor side, second stage of a step: computes this partition's ghost batches, one at a time (so memory is one
  * ghost batch's activations), and returns the sums of its nodes of the ghost-batch tree. What it computes on each is
- * the {@link GhostPass}: a training step's gradient pass unless told otherwise. The next ghost batch is
- * decoded on {@code data.decode-threads} background threads while the current one computes ({@link GhostDecoding}),
- * which are stopped when the task ends, whether it succeeds or fails.
+ * the {@link GhostPass}: a training step's gradient pass, or the forward pass of a batch-norm recalibration. The next
+ * ghost batch is decoded on {@code data.decode-threads} background threads while the current one computes
+ * ({@link GhostDecoding}), which are stopped when the task ends, whether it succeeds or fails.
  */
 final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, GhostMember>>, Iterator<RangeSum>> {
     /** Test hook (local mode only): fail the first attempt of this step's tasks, to prove retries are exact. */
@@ -27,10 +27,6 @@ final class ShardStep implements Function2<Integer, Iterator<Tuple2<Integer, Gho
     private final Broadcast<StepPlan> plan;
     private final int partitions;
     private final GhostPass pass;
-
-    ShardStep(Broadcast<RunSpec> run, Broadcast<StepPlan> plan, int partitions) {
-        this(run, plan, partitions, GhostPass.TRAINING);
-    }
 
     ShardStep(Broadcast<RunSpec> run, Broadcast<StepPlan> plan, int partitions, GhostPass pass) {
         this.run = run;

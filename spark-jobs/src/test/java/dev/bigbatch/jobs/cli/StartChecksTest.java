@@ -142,6 +142,43 @@ class StartChecksTest {
         assertUnchanged(before, run, "after a resume on a replaced dataset");
     }
 
+    /**
+     * A data error found while the splits are cached (here the evaluation split's ids are not 0..n−1, which laying it
+     * out for exact evaluation checks) is a failed start like the manifest's checks: a {@code --restart} keeps the
+     * earlier run's checkpoints, and a new {@code --out} gets no {@code config.conf}.
+     */
+    @Test
+    void aDataErrorWhileCachingTheSplitsWritesNothing() throws Exception {
+        Path broken = tmp.resolve("broken-ids");
+        Files.createDirectories(broken);
+        Path source = Path.of(java.net.URI.create(dataset));
+        Files.copy(source.resolve("manifest.json"), broken.resolve("manifest.json"));
+        try (Stream<Path> s = Files.walk(source.resolve("train"))) {
+            for (Path f : s.toList()) {
+                Files.copy(f, broken.resolve(source.relativize(f)));
+            }
+        }
+        var spark = dev.bigbatch.jobs.SparkTestSession.get();
+        spark.read().parquet(source.resolve("test").toUri().toString())
+                .withColumn("id", org.apache.spark.sql.functions.col("id").plus(1000))
+                .write().parquet(broken.resolve("test").toUri().toString());
+        String brokenUri = broken.toUri().toString();
+
+        Path run = tmp.resolve("restarted-on-broken");
+        assertEquals(0, main(train(run, "--set", "train.steps=2")).code());
+        Map<String, byte[]> before = files(run);
+        MainTest.Outcome restart = main(train(run, "--restart", "--set", "data.path=" + brokenUri));
+        assertEquals(ExitCode.DATA_ERROR.code(), restart.code(), restart.out() + restart.err());
+        assertTrue(restart.err().contains("is outside 0..63"), restart.err());
+        assertUnchanged(before, run, "after a --restart that failed on the data");
+
+        Path fresh = tmp.resolve("fresh-on-broken");
+        MainTest.Outcome start = main(train(fresh, "--set", "data.path=" + brokenUri));
+        assertEquals(ExitCode.DATA_ERROR.code(), start.code(), start.err());
+        assertFalse(Files.exists(fresh.resolve(RunDirectory.CONFIG)), "no config.conf in " + fresh);
+        assertFalse(Files.exists(fresh.resolve(SavedModels.NETWORK)), "no network.json in " + fresh);
+    }
+
     /** A model evaluated on a dataset with another number of classes: a data error naming both, nothing written. */
     @Test
     void evaluatingOnADatasetWithAnotherNumberOfClassesIsADataError() throws Exception {

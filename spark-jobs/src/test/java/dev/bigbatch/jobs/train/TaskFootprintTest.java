@@ -45,7 +45,7 @@ class TaskFootprintTest {
         // ResNet-20's parameters alone are over 1 MB; each function must stay under 4 KB.
         assertTrue(params.length * 4 > 1_000_000);
         assertTrue(serializedSize(new SelectMembers(plan, 32)) < 4096);
-        assertTrue(serializedSize(new ShardStep(run, plan, 4)) < 4096);
+        assertTrue(serializedSize(new ShardStep(run, plan, 4, GhostPass.TRAINING)) < 4096);
         assertTrue(serializedSize(new EvalShard(run, eval, -1, new EvaluationSplit.Layout(50_000, 64, 4))) < 4096);
         plan.destroy();
         eval.destroy();
