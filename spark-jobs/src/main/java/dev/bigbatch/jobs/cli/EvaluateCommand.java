@@ -28,7 +28,9 @@ import java.util.Set;
  * them as JSON (by default {@code evaluation-<split>.json} beside a model zip,
  * {@code RUN/evaluation-<split>-ckpt-N.json} for a checkpoint: {@link #defaultOutput}). The split defaults to the
  * dataset's evaluation split ({@code test}, else {@code val}); for JPEG datasets the input size defaults to the one
- * the model was trained at ({@link TrainedInput}), fixed-size datasets are fed at their stored size.
+ * the model was trained at ({@link TrainedInput}), fixed-size datasets are fed at their stored size. The batch size
+ * defaults to the run's {@code train.eval-batch-size}, so that the numbers of the run's own evaluation of the same
+ * weights are reproduced to the bit (evaluation batches are chunks of that many example ids, {@link EvaluationSplit}).
  * {@code --decode-threads} (default: {@code data.decode-threads}' default) threads per task decode the next batch
  * while the current one runs through the network; 0 decodes inline.
  */
@@ -42,9 +44,8 @@ public final class EvaluateCommand implements Command {
     public String usage() {
         return "evaluate --model RUN/model.zip|RUN/checkpoints/ckpt-N --data DATASET [--split S (default test, else "
                 + "val)] [--image-size N (default: the dataset's own size; JPEG data at the size the model was trained "
-                + "at)] [--partitions N (default " + DataSettings.DEFAULT_PARTITIONS + ")] [--batch-size N (default "
-                + TrainSettings.DEFAULT_EVAL_BATCH
-                + ")] [--decode-threads N (default " + DataSettings.DEFAULT_DECODE_THREADS + ")] [--out FILE (default "
+                + "at)] [--partitions N (default " + DataSettings.DEFAULT_PARTITIONS + ")] [--batch-size N (default: the "
+                + "run's train.eval-batch-size, " + TrainSettings.DEFAULT_EVAL_BATCH + " without a run directory)] [--decode-threads N (default " + DataSettings.DEFAULT_DECODE_THREADS + ")] [--out FILE (default "
                 + "evaluation-SPLIT.json beside model.zip, RUN/evaluation-SPLIT-ckpt-N.json for a checkpoint)] "
                 + SparkSessions.MASTER_USAGE;
     }
@@ -60,12 +61,13 @@ public final class EvaluateCommand implements Command {
         String modelUri = args.required("--model");
         String data = args.required("--data");
         int partitions = args.integer("--partitions", DataSettings.DEFAULT_PARTITIONS, 1, 1 << 20);
-        int batch = args.integer("--batch-size", TrainSettings.DEFAULT_EVAL_BATCH, 1, 1 << 16);
         int decodeThreads = args.integer("--decode-threads", DataSettings.DEFAULT_DECODE_THREADS, 0,
                 DataSettings.MAX_DECODE_THREADS);
         SparkSession spark = SparkSessions.start(name(),
                 new SparkSettings(args.optional("--master", SparkSettings.DEFAULT_MASTER)));
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        int batch = args.integer("--batch-size", args.optional("--batch-size", null) != null
+                ? TrainSettings.DEFAULT_EVAL_BATCH : TrainedInput.evalBatchSize(modelUri, hadoop), 1, 1 << 16);
         DatasetManifest manifest = PreparedDatasets.manifest(data, hadoop);
         String split = args.optional("--split", manifest.evaluationSplit());
         if (split == null || !manifest.splits().containsKey(split)) {

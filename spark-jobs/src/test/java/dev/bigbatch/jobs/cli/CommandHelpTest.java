@@ -71,7 +71,8 @@ class CommandHelpTest {
                 + SynthCifarCommand.DEFAULT_TRAIN + ")] [--test M (default " + SynthCifarCommand.DEFAULT_TEST + ")]"));
         assertTrue(main("prepare-cifar", "--help").out().contains("[--shards N (default "
                 + PrepareCifarCommand.DEFAULT_SHARDS + ")]"));
-        assertTrue(main("evaluate", "--help").out().contains("[--batch-size N (default "
-                + dev.bigbatch.jobs.run.TrainSettings.DEFAULT_EVAL_BATCH + ")]"));
+        assertTrue(main("evaluate", "--help").out().contains("[--batch-size N (default: the run's "
+                + "train.eval-batch-size, " + dev.bigbatch.jobs.run.TrainSettings.DEFAULT_EVAL_BATCH
+                + " without a run directory)]"));
     }
 }

@@ -128,4 +128,25 @@ class EvaluateTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(new ObjectMapper().readTree(Files.readString(out)).has("perClassTop1"));
     }
+
+    @Test
+    void evaluatingARunsModelReproducesItsOwnEvaluationToTheBit() throws Exception {
+        // train.eval-batch-size 40 cuts the 200 test examples into 5 batches; evaluate's fallback of 256 would run
+        // them as one, and the network's float outputs depend on the batch they run in.
+        Path run = tmp.resolve("eval-batch-40");
+        MainTest.Outcome t = main("train", "--out", run.toUri().toString(), "--set", "data.path=" + dataset,
+                "--set", "model.name=small-cnn", "--set", "model.width=4", "--set", "train.global-batch-size=64",
+                "--set", "train.steps=2", "--set", "train.eval-batch-size=40", "--set", "data.partitions=3");
+        assertEquals(0, t.code(), t.err());
+        Path out = tmp.resolve("again.json");
+        MainTest.Outcome e = main("evaluate", "--model", run.resolve(RunDirectory.MODEL).toUri().toString(),
+                "--data", dataset, "--out", out.toUri().toString());
+        assertEquals(0, e.code(), e.err());
+        ObjectMapper json = new ObjectMapper();
+        var own = json.readTree(Files.readString(run.resolve(RunDirectory.EVALUATION)));
+        var again = json.readTree(Files.readString(out));
+        assertEquals(own.get("examples").asLong(), again.get("examples").asLong());
+        assertEquals(own.get("loss").asDouble(), again.get("loss").asDouble(), 0.0);
+        assertEquals(own.get("top1").asDouble(), again.get("top1").asDouble(), 0.0);
+    }
 }
