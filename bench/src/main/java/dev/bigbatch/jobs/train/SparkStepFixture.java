@@ -122,7 +122,7 @@ public final class SparkStepFixture implements AutoCloseable {
 
     /** The split's examples, as a single-JVM loop would read them. */
     public ExampleBlock examples() {
-        return ExampleBlock.of(records.iterator());
+        return ExampleBlock.of(records.iterator(), "generated records");
     }
 
     public ComputationGraph network() {
@@ -163,7 +163,7 @@ public final class SparkStepFixture implements AutoCloseable {
 
     /** Caches {@code records} as one block per partition, like the loop does. */
     static CachedSplit cached(JavaSparkContext sc, List<ExampleRecord> records, int partitions) {
-        var blocks = sc.parallelize(records, partitions).mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
+        var blocks = sc.parallelize(records, partitions).mapPartitions(it -> List.of(ExampleBlock.of(it, "generated records")).iterator())
                 .persist(StorageLevel.MEMORY_ONLY());
         return CachedSplit.of(blocks);
     }

@@ -94,7 +94,8 @@ public final class SavedModels {
         var weights = opt.evaluationParameters(params);
         if (c.batchNormStatistics() != null) {
             weights = BatchNormRecalibration.install(weights, layout, c.batchNormStatistics());
-        } else if (weights != params && cfg.train().batchNormRecalibration() > 0) {
+        } else if (weights != params && cfg.train().batchNormRecalibration() > 0
+                && BatchNormRecalibration.applies(layout)) {
             LOG.warn("{} has no recalibrated batch-norm statistics (written before train.batch-norm-recalibration "
                     + "existed, or while it was 0): its evaluation weights keep the running statistics of its stored "
                     + "weights", dir);

@@ -24,7 +24,7 @@ public final class CachedSplit {
     /** Reads {@code uri} (a split directory of Parquet files) into {@code partitions} cached blocks. */
     public static CachedSplit load(SparkSession spark, String uri, int partitions) {
         JavaRDD<ExampleBlock> blocks = records(spark, uri).repartition(partitions)
-                .mapPartitions(it -> List.of(ExampleBlock.of(it)).iterator())
+                .mapPartitions(it -> List.of(ExampleBlock.of(it, uri)).iterator())
                 .setName("bigbatch " + uri)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         return of(blocks);

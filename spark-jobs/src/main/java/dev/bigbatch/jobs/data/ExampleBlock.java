@@ -1,5 +1,7 @@
 package dev.bigbatch.jobs.data;
 
+import dev.bigbatch.jobs.exit.DataError;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +25,11 @@ public final class ExampleBlock implements Serializable {
         this.images = images;
     }
 
-    public static ExampleBlock of(Iterator<ExampleRecord> records) {
+    /**
+     * @param records the partition's examples, in any order
+     * @param source  what they were read from (a split's URI), for the error a repeated id is
+     */
+    public static ExampleBlock of(Iterator<ExampleRecord> records, String source) {
         List<ExampleRecord> all = new ArrayList<>();
         records.forEachRemaining(all::add);
         all.sort(Comparator.comparingLong(ExampleRecord::id));
@@ -33,7 +39,8 @@ public final class ExampleBlock implements Serializable {
         for (int i = 0; i < ids.length; i++) {
             ExampleRecord r = all.get(i);
             if (i > 0 && r.id() == ids[i - 1]) {
-                throw new IllegalStateException("example id " + r.id() + " appears twice in the dataset");
+                throw new DataError(source + ": example id " + r.id() + " appears twice; a prepared split numbers its "
+                        + "examples 0..n-1 once each: prepare the dataset again");
             }
             ids[i] = r.id();
             labels[i] = r.label();

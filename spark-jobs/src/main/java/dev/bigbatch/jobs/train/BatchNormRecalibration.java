@@ -65,7 +65,7 @@ public final class BatchNormRecalibration {
     }
 
     /** Whether a network of {@code layout} has running statistics to recalibrate. */
-    static boolean applies(ParameterLayout layout) {
+    public static boolean applies(ParameterLayout layout) {
         return !layout.withRole(ParameterRole.NORM_STATISTIC).isEmpty();
     }
 

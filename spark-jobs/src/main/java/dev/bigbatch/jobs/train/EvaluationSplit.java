@@ -123,7 +123,7 @@ public final class EvaluationSplit {
                 .partitionBy(new GhostPartitioner(layout.partitions(), layout.chunkCount()))
                 .values()
                 .mapPartitionsWithIndex((p, records) -> {
-                    ExampleBlock block = ExampleBlock.of(records);
+                    ExampleBlock block = ExampleBlock.of(records, name);
                     if (block.size() != layout.examplesOf(p)) {
                         throw new IllegalStateException(name + ": partition " + p + " holds " + block.size()
                                 + " examples, its chunks " + Arrays.toString(layout.chunksOf(p)) + " of " + layout

@@ -26,7 +26,7 @@ class EvalDecodingTest {
             rng.nextBytes(img);
             records.add(new ExampleRecord(1000L + i, i % GhostDecodingTest.CLASSES, img));
         }
-        return ExampleBlock.of(records.iterator());
+        return ExampleBlock.of(records.iterator(), "test records");
     }
 
     static List<float[]> decodeAll(RunSpec run, ExampleBlock block, int batch) {
@@ -86,7 +86,7 @@ class EvalDecodingTest {
         for (int i = 0; i < good.size(); i++) {
             records.add(new ExampleRecord(good.id(i), good.label(i), i == 6 ? new byte[0] : good.image(i)));
         }
-        ExampleBlock bad = ExampleBlock.of(records.iterator());
+        ExampleBlock bad = ExampleBlock.of(records.iterator(), "test records");
         for (int threads : new int[]{0, 3}) {
             RunSpec run = new RunSpec(GhostDecodingTest.NET, new GhostDecodingTest.RejectEmpty(), 9, false,
                     GhostDecodingTest.G, threads);
