@@ -173,14 +173,24 @@ public final class TrainCommand implements Command {
         return dataset;
     }
 
+    private static void putNumber(ObjectNode o, String key, double value) {
+        if (Double.isFinite(value)) {
+            o.put(key, value);
+        } else {
+            o.putNull(key);
+        }
+    }
+
     static String evaluationJson(Evaluation.Result r, String split, DatasetManifest manifest) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode o = json.createObjectNode();
         o.put("split", split);
         o.put("examples", r.count());
-        o.put("loss", r.loss());
-        o.put("top1", r.top1());
-        o.put("top5", r.top5());
+        // An empty split has no loss or accuracy: null, as for a class without examples (Jackson would write the
+        // string "NaN" where readers expect a number).
+        putNumber(o, "loss", r.loss());
+        putNumber(o, "top1", r.top1());
+        putNumber(o, "top5", r.top5());
         ObjectNode perClass = o.putObject("perClassTop1");
         for (int c = 0; c < r.perClass().length; c++) {
             String name = c < manifest.classes().size() ? manifest.classes().get(c) : String.valueOf(c);

@@ -149,4 +149,13 @@ class EvaluateTest {
         assertEquals(own.get("loss").asDouble(), again.get("loss").asDouble(), 0.0);
         assertEquals(own.get("top1").asDouble(), again.get("top1").asDouble(), 0.0);
     }
+
+    @Test
+    void anEmptySplitHasNullLossAndAccuracyNotTheStringNaN() throws Exception {
+        var empty = new dev.bigbatch.jobs.train.Evaluation.Result(Double.NaN, Double.NaN, Double.NaN, 0,
+                new double[]{Double.NaN, Double.NaN, Double.NaN});
+        var o = new ObjectMapper().readTree(TrainCommand.evaluationJson(empty, "val", manifest));
+        assertEquals(0, o.get("examples").asLong());
+        assertTrue(o.get("loss").isNull() && o.get("top1").isNull() && o.get("top5").isNull(), o.toString());
+    }
 }
