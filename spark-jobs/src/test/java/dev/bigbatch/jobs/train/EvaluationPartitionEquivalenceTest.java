@@ -54,12 +54,7 @@ class EvaluationPartitionEquivalenceTest {
         assertEquals(EXAMPLES, one.count());
         // 7 partitions: more than the 5 chunks, so two partitions hold none.
         for (int partitions : new int[]{2, 3, 7}) {
-            Evaluation.Result r = evaluate(partitions, params, spec);
-            assertEquals(one.count(), r.count(), partitions + " partitions");
-            assertEquals(one.loss(), r.loss(), 0.0, partitions + " partitions");
-            assertEquals(one.top1(), r.top1(), 0.0, partitions + " partitions");
-            assertEquals(one.top5(), r.top5(), 0.0, partitions + " partitions");
-            assertArrayEquals(one.perClass(), r.perClass(), 0.0, partitions + " partitions");
+            assertSameBits(one, evaluate(partitions, params, spec), partitions + " partitions");
         }
     }
 
@@ -76,9 +71,16 @@ class EvaluationPartitionEquivalenceTest {
         } finally {
             EvalShard.failFirstAttempts = false;
         }
-        assertEquals(clean.loss(), retried.loss(), 0.0);
-        assertEquals(clean.top5(), retried.top5(), 0.0);
-        assertArrayEquals(clean.perClass(), retried.perClass(), 0.0);
+        assertSameBits(clean, retried, "retried tasks");
+    }
+
+    /** Every number of two evaluations, bit for bit. */
+    static void assertSameBits(Evaluation.Result expected, Evaluation.Result actual, String what) {
+        assertEquals(expected.count(), actual.count(), what);
+        assertEquals(expected.loss(), actual.loss(), 0.0, what);
+        assertEquals(expected.top1(), actual.top1(), 0.0, what);
+        assertEquals(expected.top5(), actual.top5(), 0.0, what);
+        assertArrayEquals(expected.perClass(), actual.perClass(), 0.0, what);
     }
 
     /**

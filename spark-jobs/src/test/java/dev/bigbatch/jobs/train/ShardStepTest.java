@@ -19,20 +19,14 @@ class ShardStepTest {
     @Test
     void ghostGradientIsKeptWhenAStatisticRunsAnotherPass() {
         TwoGhosts f = new TwoGhosts();
-        RunSpec run = f.run;
-        Replica replica = f.replica;
-        float[] params = f.params;
-        GhostBatch ghost = f.ghost;
-        GhostBatch other = f.other;
-
-        StepSums alone = ShardStep.ghostSums(replica, ghost, run, plan(params, StepRequest.gradientOnly()));
-        float[] otherGradient = ShardStep.ghostSums(replica, other, run, plan(params, StepRequest.gradientOnly()))
-                .gradientSum();
+        StepSums alone = ShardStep.ghostSums(f.replica, f.ghost, f.run, plan(f.params, StepRequest.gradientOnly()));
+        float[] otherGradient = ShardStep.ghostSums(f.replica, f.other, f.run,
+                plan(f.params, StepRequest.gradientOnly())).gradientSum();
         assertFalse(java.util.Arrays.equals(alone.gradientSum(), otherGradient), "the two ghost batches agree");
 
-        ShardStatistic passOnOther = (shard, sums) -> shard.gradient(other.data());
-        StepSums withStatistic = ShardStep.ghostSums(replica, ghost, run,
-                plan(params, new StepRequest(List.of(passOnOther))));
+        ShardStatistic passOnOther = (shard, sums) -> shard.gradient(f.other.data());
+        StepSums withStatistic = ShardStep.ghostSums(f.replica, f.ghost, f.run,
+                plan(f.params, new StepRequest(List.of(passOnOther))));
         assertArrayEquals(alone.gradientSum(), withStatistic.gradientSum());
     }
 
@@ -40,22 +34,17 @@ class ShardStepTest {
     @Test
     void statisticsSeeTheGhostsStepGradientAfterOtherPasses() {
         TwoGhosts f = new TwoGhosts();
-        RunSpec run = f.run;
-        Replica replica = f.replica;
-        float[] params = f.params;
-        GhostBatch ghost = f.ghost;
-        GhostBatch other = f.other;
-
         float[][] seen = new float[2][];
         ShardStatistic reader = (shard, sums) -> {
             seen[0] = shard.stepGradients().get(0).toFloatVector();
-            shard.gradient(other.data());
+            shard.gradient(f.other.data());
             seen[1] = shard.stepGradients().get(0).toFloatVector();
         };
-        StepSums sums = ShardStep.ghostSums(replica, ghost, run, plan(params, new StepRequest(List.of(reader))));
+        StepSums sums = ShardStep.ghostSums(f.replica, f.ghost, f.run,
+                plan(f.params, new StepRequest(List.of(reader))));
         assertArrayEquals(sums.gradientSum(), seen[0]);
         assertArrayEquals(sums.gradientSum(), seen[1], "after a pass on another ghost batch");
-        float[] fresh = ShardStep.ghostSums(replica, ghost, run, plan(params, StepRequest.gradientOnly()))
+        float[] fresh = ShardStep.ghostSums(f.replica, f.ghost, f.run, plan(f.params, StepRequest.gradientOnly()))
                 .gradientSum();
         assertArrayEquals(fresh, seen[0], "the pass at the step's parameters, run again");
     }

@@ -95,10 +95,7 @@ class TrainingSampleEvaluationTest {
                         first = r;
                         assertEquals(SAMPLE, r.count());
                     } else {
-                        assertEquals(first.loss(), r.loss(), 0.0, partitions + " partitions");
-                        assertEquals(first.top1(), r.top1(), 0.0, partitions + " partitions");
-                        assertEquals(first.top5(), r.top5(), 0.0, partitions + " partitions");
-                        assertArrayEquals(first.perClass(), r.perClass(), 0.0, partitions + " partitions");
+                        EvaluationPartitionEquivalenceTest.assertSameBits(first, r, partitions + " partitions");
                     }
                 } finally {
                     sample.release();
